@@ -1,0 +1,139 @@
+# outpost: GNU make, non-recursive.  `make help` lists the targets.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/bin
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+
+CC       ?= cc
+BUILD    ?= build
+OPT      ?= -O2 -g
+UNAME    := $(shell uname -s)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -I. -Ilib -Ignss
+ifeq ($(UNAME),Linux)
+PLATFORM := linux
+CPPFLAGS += -D_DEFAULT_SOURCE
+else ifeq ($(UNAME),FreeBSD)
+PLATFORM := freebsd
+CPPFLAGS += -I/usr/local/include
+LDFLAGS  += -L/usr/local/lib
+else
+$(error unsupported platform $(UNAME): outpost builds on Linux and FreeBSD)
+endif
+OTHER_PLATFORMS := linux freebsd
+OTHER_PLATFORMS := $(filter-out $(PLATFORM),$(OTHER_PLATFORMS))
+
+# SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer (make check does both).
+ifeq ($(SAN),1)
+OPT      := -O1 -g -fno-omit-frame-pointer
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+endif
+
+ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LDLIBS     += -lm
+
+# Library code shared by every program: one directory per layer.
+CORE_DIRS := lib gnss
+platform_filter = $(filter-out $(foreach p,$(OTHER_PLATFORMS),%_$(p).c),$(1))
+CORE_SRC  := $(call platform_filter,$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
+CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CORE_LIB  := $(BUILD)/libcore.a
+
+# Programs: name -> sources.
+PROGRAMS        := outpost gpssim
+outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
+gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c))
+BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
+
+# Unit tests: tests/unit/test_<module>.c, each a cmocka program.
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+CMOCKA_LIBS := -lcmocka
+
+# Fuzz targets: tests/fuzz/fuzz_<parser>.c, built with clang's libFuzzer.
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_CC   ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+.PHONY: all tests check unit-check demo bench fuzz fuzz-build install clean deps help
+.DEFAULT_GOAL := all
+
+all: $(BINS)
+
+help:
+	@echo "make            build the programs into $(BUILD)/bin"
+	@echo "make check      install test packages if missing, run every test (plain, then ASan+UBSan)"
+	@echo "make demo       run the appliances on simulated hardware (DEMO_SECONDS=N to stop after N s)"
+	@echo "make bench      run the benchmarks under bench/"
+	@echo "make fuzz       run every libFuzzer target for FUZZ_SECONDS (default 60) each"
+	@echo "make install    install into DESTDIR/PREFIX (default /usr/local)"
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+define program_rule
+$(BUILD)/bin/$(1): $$($(1)_SRC:%.c=$(BUILD)/obj/%.o) $(CORE_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+tests: $(BINS) $(UNIT_BINS)
+
+deps:
+	@sh scripts/deps.sh check
+
+# The whole suite twice: plain build, then ASan+UBSan; one summary line.
+check: deps
+	@$(MAKE) --no-print-directory tests fuzz-build
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 tests
+	@tests/run build build/san
+
+unit-check: tests
+	@tests/run --unit-only $(BUILD)
+
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard lib/*.h gnss/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) -lm
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+demo:
+	@sh scripts/deps.sh demo
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh $(BUILD)/bin
+
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh $(BUILD)/bin
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/bin/outpost $(DESTDIR)$(BINDIR)/outpost
+	install -m 644 doc/outpost.1 $(DESTDIR)$(MANDIR)/man1/outpost.1
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,43 @@
+/*
+ * outpost: dispatch to a command family.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "outpost.h"
+
+const char *outpost_progname = "outpost";
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *summary;
+} commands[] = {
+	{ "gps", cmd_gps, "talk to a GPS receiver: sentence, send, configure" },
+	{ "nmea", cmd_nmea, "decode NMEA 0183 logs to JSON" },
+};
+
+static int
+usage(FILE *f)
+{
+	fprintf(f, "usage: outpost command [args ...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nSee outpost(1).\n");
+	return f == stdout ? 0 : EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 2, argv + 2);
+	fprintf(stderr, "outpost: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}

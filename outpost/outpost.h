@@ -1,0 +1,21 @@
+/*
+ * outpost(1): the operator's command.  One file per command family; each
+ * takes argc/argv after its own name and returns the exit status:
+ * 0 success, 1 the operation failed (device, I/O, receiver said no),
+ * 2 usage error.  Messages go to stderr, results to stdout.
+ */
+#ifndef OUTPOST_OUTPOST_H
+#define OUTPOST_OUTPOST_H
+
+#define EXIT_USAGE 2
+
+/* outpost.c */
+extern const char *outpost_progname;
+
+/* cmd_gps.c: outpost gps sentence|send|configure */
+int cmd_gps(int argc, char **argv);
+
+/* cmd_nmea.c: outpost nmea decode */
+int cmd_nmea(int argc, char **argv);
+
+#endif

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Install what a target needs, if it is missing, and say so.
+#   deps.sh build|check|demo|bench
+# Debian / Raspberry Pi OS: apt-get; FreeBSD: pkg.  Needs root (or sudo)
+# only when something is actually missing.
+set -eu
+what=${1:-build}
+
+case $(uname -s) in
+Linux)
+	build="make gcc libc6-dev"
+	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2"
+	;;
+FreeBSD)
+	build="gmake"
+	check="$build cmocka llvm gpsd socat"
+	;;
+*)
+	echo "deps: unsupported system $(uname -s)" >&2; exit 1 ;;
+esac
+demo=$build
+bench="$build gpsd-clients"
+[ "$(uname -s)" = FreeBSD ] && bench="$build gpsd"
+
+eval "want=\$$what"
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"
+	elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+	else echo "deps: need root to run: $*" >&2; exit 1
+	fi
+}
+
+missing=""
+if [ "$(uname -s)" = Linux ]; then
+	command -v dpkg-query >/dev/null 2>&1 || {
+		echo "deps: not a Debian system; please install: $want" >&2; exit 0; }
+	for p in $want; do
+		st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+		case $st in *" installed") ;; *) missing="$missing $p" ;; esac
+	done
+	[ -z "$missing" ] && exit 0
+	echo "deps: installing for '$what':$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	as_root apt-get update -qq || echo "deps: apt-get update failed; trying the cached package lists" >&2
+	as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	echo "deps: installed$missing"
+else
+	for p in $want; do
+		pkg info -e "$p" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && exit 0
+	echo "deps: installing for '$what':$missing"
+	as_root env ASSUME_ALWAYS_YES=yes pkg install -q $missing
+fi
