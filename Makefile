@@ -13,7 +13,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -I. -Ilib -Ignss
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -38,7 +38,7 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LDLIBS     += -lm
 
 # Library code shared by every program: one directory per layer.
-CORE_DIRS := lib gnss
+CORE_DIRS := lib gnss modem ntp
 platform_filter = $(filter-out $(foreach p,$(OTHER_PLATFORMS),%_$(p).c),$(1))
 CORE_SRC  := $(call platform_filter,$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -109,7 +109,7 @@ check: deps
 unit-check: tests
 	@tests/run --unit-only $(BUILD)
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard lib/*.h gnss/*.h)
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard lib/*.h gnss/*.h modem/*.h ntp/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) -lm
 

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{ "gps", cmd_gps, "talk to a GPS receiver: sentence, send, configure" },
 	{ "nmea", cmd_nmea, "decode NMEA 0183 logs to JSON" },
+	{ "sms", cmd_sms, "decode and encode SMS PDUs" },
 };
 
 static int

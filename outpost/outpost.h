@@ -18,4 +18,7 @@ int cmd_gps(int argc, char **argv);
 /* cmd_nmea.c: outpost nmea decode */
 int cmd_nmea(int argc, char **argv);
 
+/* cmd_sms.c: outpost sms decode|encode */
+int cmd_sms(int argc, char **argv);
+
 #endif
