@@ -1,0 +1,107 @@
+/*
+ * ntp_serve: the NTP server's sockets, batched.
+ *
+ * Listens on UDP sockets (one per address; IPv6 sockets are v6-only, so
+ * `0.0.0.0` and `::` are two sockets), takes every waiting request in
+ * batches (recvmmsg/sendmmsg where the system has them) with the kernel's
+ * receive timestamp, and answers each with ntp_server_answer().  Answers
+ * leave from the address the request was sent to (IP_PKTINFO and
+ * IPV6_PKTINFO), so a multi-homed box answers correctly from a wildcard
+ * socket.
+ *
+ * Each request passes, in order: the access list (denied: dropped
+ * silently), the decoder (malformed: dropped), the mode check (only client
+ * and symmetric-active requests are answered; mode 6 goes to the control
+ * handler when one is set), and the rate limiter (limited: KoD RATE or
+ * dropped).  Answers are never larger than the request.  Every drop is
+ * counted in ntps_stats.
+ *
+ * The module reads the clock only through the function it is given (the
+ * transmit timestamp, and the receive time when the kernel gave none).
+ */
+#ifndef OUTPOST_NTP_SERVE_H
+#define OUTPOST_NTP_SERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "netacl.h"
+#include "ntp_server.h"
+#include "ntp_wire.h"
+#include "ratelimit.h"
+
+#define NTPS_BATCH 32
+#define NTPS_MAX_SOCKETS 8
+
+struct ntps_pkt {
+	uint8_t buf[NTP_MAX_PACKET];
+	size_t len;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	struct timespec rx;         /* kernel receive timestamp when has_rx */
+	bool has_rx;
+	bool has_local;             /* the request's destination address is known */
+	int ifindex;
+	struct in_addr local4;
+	struct in6_addr local6;
+	bool answer;                /* set by the server: send buf[0..len) back */
+};
+
+struct ntps_stats {
+	uint64_t received;
+	uint64_t replied;
+	uint64_t kod_sent;
+	uint64_t denied;            /* access list */
+	uint64_t malformed;
+	uint64_t not_request;       /* modes we do not answer */
+	uint64_t rate_dropped;
+	uint64_t send_errors;
+};
+
+typedef struct timespec (*ntps_clock_fn)(void *arg);
+/* Mode 6 requests: fill the answer into p (len ≤ the request's) and return
+ * true to send it. */
+typedef bool (*ntps_control_fn)(void *arg, struct ntps_pkt *p);
+
+struct ntps {
+	int fd[NTPS_MAX_SOCKETS];
+	int nfd;
+	struct acl acl;
+	struct rl_table *rl;        /* NULL: no rate limiting */
+	struct ntps_stats stats;
+	ntps_clock_fn now;
+	void *now_arg;
+	ntps_control_fn control;
+	void *control_arg;
+	struct ntps_pkt batch[NTPS_BATCH];
+};
+
+/* acl is copied; rl may be NULL.  The clock function is required. */
+void ntps_init(struct ntps *s, const struct acl *acl, struct rl_table *rl,
+    ntps_clock_fn now, void *now_arg);
+/* Bind a non-blocking UDP socket to addr ("0.0.0.0", "::", "127.0.0.1"...)
+ * and port.  Returns its fd, or -1 with a message in err. */
+int ntps_listen(struct ntps *s, const char *addr, uint16_t port, char *err, size_t errlen);
+void ntps_close(struct ntps *s);
+
+/* Answer everything waiting on fd.  Returns the number of datagrams taken,
+ * or -1 with errno when receiving failed (not EAGAIN). */
+int ntps_serve(struct ntps *s, int fd, const struct ntp_server_state *st, int64_t now_ms);
+
+/* Pure core: decide the fate of one received packet and, if answered,
+ * rewrite p->buf with the answer.  Exposed for tests and the fuzzer. */
+void ntps_handle(struct ntps *s, struct ntps_pkt *p, const struct ntp_server_state *st,
+    int64_t now_ms);
+
+/* Platform part (ntp_serve_linux.c, ntp_serve_freebsd.c): ask for receive
+ * timestamps and destination addresses, read them from a received message,
+ * and write the source-address control message of an answer (returns its
+ * length, 0 for none). */
+int ntps_sys_setup(int fd, int family);
+void ntps_sys_read_cmsgs(struct msghdr *m, struct ntps_pkt *p);
+size_t ntps_sys_write_pktinfo(const struct ntps_pkt *p, char *buf, size_t len);
+
+#endif
