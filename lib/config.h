@@ -3,7 +3,17 @@
  *
  *   # comment                     (also after a directive: `port 123 # ntp`)
  *   directive arg1 "arg two" 'x'  (double quotes allow \" \\ escapes)
- *   include /etc/outpost/conf.d/*.conf   (glob; relative to the including file)
+ *   include conf.d/[a-z]?*.conf   (glob(3) patterns, one or more;
+ *                                  relative to the including file)
+ *
+ * '#' starts a comment only at the start of a word ("a#b" is one word).
+ * Inside double quotes any other backslash is literal; single quotes take
+ * everything literally; quoted and plain parts touching form one word.
+ * A pattern with wildcards may match nothing; a plain include name must
+ * exist.  Includes nest at most CFG_MAX_DEPTH deep and a file that (directly
+ * or not) includes itself is an error.  Only regular files are read, and at
+ * most 1 MiB of each.  A table entry named "include" replaces the built-in
+ * one (a program that wants no includes rejects it there).
  *
  * A directive name is case-insensitive.  The parser splits lines into
  * directives and hands each to the program through a table of known
@@ -28,7 +38,7 @@ struct cfg_line {
 	const char *file;           /* as named by the user or the include */
 	int line;                   /* 1-based */
 	int argc;                   /* argv[0] is the directive */
-	char *argv[CFG_MAX_ARGS + 1];
+	char *argv[CFG_MAX_ARGS + 2]; /* directive, arguments, NULL */
 };
 
 /*

@@ -25,7 +25,8 @@ typedef void (*ev_signal_cb)(int signo, void *arg);
 typedef uint64_t ev_timer_id;
 
 struct ev_loop *ev_new(void);          /* NULL with errno on failure */
-void ev_free(struct ev_loop *loop);    /* also restores signal handlers */
+void ev_free(struct ev_loop *loop);    /* also restores signal handlers;
+                                          not from inside a callback */
 
 /* Watch fd for events (POLLIN/POLLOUT).  One registration per fd; adding
  * an fd twice replaces the first.  -1 with errno on failure. */
@@ -39,10 +40,15 @@ ev_timer_id ev_timer_add(struct ev_loop *loop, int64_t delay_ms, ev_timer_cb cb,
 ev_timer_id ev_timer_at(struct ev_loop *loop, struct timespec when, ev_timer_cb cb, void *arg);
 void ev_timer_cancel(struct ev_loop *loop, ev_timer_id id); /* unknown id: no-op */
 
-/* Deliver signo to cb from the loop.  -1 with errno on failure. */
+/* Deliver signo to cb from the loop; cb NULL stops that and restores the
+ * disposition the signal had before.  Only one loop may watch signals at a
+ * time (EBUSY otherwise).  -1 with errno on failure. */
 int ev_signal(struct ev_loop *loop, int signo, ev_signal_cb cb, void *arg);
 
-/* Run until ev_break() is called or nothing is left to wait for.
+/* Run until ev_break() is called or nothing is left to wait for (no fd,
+ * no timer, no signal registered).  Timers due in the same round fire in
+ * order of expiry, ties in order of creation; a timer added by a callback
+ * fires in a later round even if already due.
  * Returns 0, or -1 with errno if poll(2) failed other than with EINTR. */
 int ev_run(struct ev_loop *loop);
 /* One iteration: wait at most max_wait_ms (-1: until something happens),

@@ -4,9 +4,15 @@
  * Raw 8-bit ports (cfmakeraw) at any standard speed from 1200 to 230400 baud,
  * opened exclusively (TIOCEXCL) and, when asked, guarded by a UUCP lock file
  * (LCK..<name> holding the owner's PID as ten ASCII digits and a newline), so
- * that cu(1), gpsd or gammu and outpost do not fight over a port.  Stale locks
- * (owner no longer running) are removed.  The lock directory is platform
- * specific (serial_linux.c, serial_freebsd.c).
+ * that cu(1), gpsd or gammu and outpost do not fight over a port.  <name> is
+ * the last component of the device's real path, so /dev/gps0 -> ttyAMA0 locks
+ * LCK..ttyAMA0 like every other program does.  Stale locks (owner no longer
+ * running, or content that is not a PID) are removed; a lock holding our own
+ * PID counts as ours.  The lock directory is platform specific
+ * (serial_linux.c, serial_freebsd.c).
+ *
+ * Reads wait for at least one byte (VMIN 1, VTIME 0); on a non-blocking port
+ * an empty read fails with EAGAIN, so a 0-byte read always means hangup.
  *
  * A port whose device disappears (USB adapter unplugged: read returns 0 or
  * fails with EIO/ENXIO/ENODEV) is closed with serial_close() and later reopened
@@ -34,7 +40,7 @@ struct serial_opts {
 	enum serial_parity parity;
 	enum serial_flow flow;
 	bool uucp_lock;             /* take a UUCP lock file */
-	const char *lock_dir;       /* NULL: serial_lock_dir() */
+	const char *lock_dir;       /* NULL: serial_lock_dir(); must outlive the port */
 	bool blocking;              /* default is O_NONBLOCK */
 };
 
@@ -51,11 +57,19 @@ void serial_opts_default(struct serial_opts *opts);
 /* termios speed constant for a baud rate; 0 when the rate is not supported. */
 unsigned long serial_speed(int baud);
 
+/* The pure part of serial_open(): turn a port's current settings (from
+ * tcgetattr) into raw mode with opts' speed, framing and flow control.
+ * -1 with EINVAL for an unsupported speed.  Exposed so that tests can see
+ * what pseudo-terminals do not keep (Linux ptys force CS8, no parity). */
+struct termios;
+int serial_termios(struct termios *t, const struct serial_opts *opts);
+
 int serial_open(struct serial_port *sp, const char *path,
     const struct serial_opts *opts, char *err, size_t errlen);
 /* Change speed in place (output drained first). */
 int serial_set_baud(struct serial_port *sp, int baud, char *err, size_t errlen);
-/* Close the fd and release the lock; safe to call twice. */
+/* Close the fd and release the lock; safe to call twice, and after a failed
+ * serial_open() (which leaves fd -1). */
 void serial_close(struct serial_port *sp);
 /* Open again with the saved path and options. */
 int serial_reopen(struct serial_port *sp, char *err, size_t errlen);
