@@ -1,0 +1,326 @@
+/*
+ * discipline: least-squares frequency and phase estimation on offsets with
+ * the loop's own corrections taken out, see discipline.h.
+ *
+ * Time axis: seconds of local clock since l->epoch.  A step moves the epoch
+ * with the clock, so the axis stays continuous.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "discipline.h"
+#include "tsmath.h"
+
+/* Skew assumed before anything is known, ppm. */
+#define UNKNOWN_SKEW_PPM 100.0
+/* Points needed before the jitter is trusted to call outliers. */
+#define OUTLIER_MIN_POINTS 6
+/* Points needed before the jitter is taken from the fit alone. */
+#define FIT_MIN_POINTS 5
+/* Once locked, lost only above this multiple of lock_offset. */
+#define UNLOCK_FACTOR 10.0
+
+void
+loop_default_config(struct loop_config *cfg)
+{
+	cfg->step_threshold = 0.128;
+	cfg->step_updates = 3;
+	cfg->window = 64;
+	cfg->outlier_factor = 5.0;
+	cfg->outlier_floor = 1e-7;
+	cfg->outlier_max = 8;
+	cfg->lock_offset = 1e-4;
+	cfg->holdover_after = 8.0;
+	cfg->unsync_after = 3600.0;
+	cfg->clock_error_ppm = 1.0;
+}
+
+static bool
+config_ok(const struct loop_config *c)
+{
+	return c->step_threshold >= 0.0 && c->step_updates >= 0 && c->window >= 4 &&
+	    c->window <= LOOP_MAX_WINDOW && c->outlier_factor > 0.0 &&
+	    c->outlier_floor >= 0.0 && c->outlier_max >= 1 && c->lock_offset > 0.0 &&
+	    c->holdover_after > 0.0 && c->unsync_after >= c->holdover_after &&
+	    c->clock_error_ppm >= 0.0 && isfinite(c->step_threshold) &&
+	    isfinite(c->unsync_after) && isfinite(c->clock_error_ppm);
+}
+
+static double
+rel(const struct loop *l, struct timespec t)
+{
+	return ts_to_double(ts_sub(t, l->epoch));
+}
+
+/* Total correction the loop has applied to the clock by time t. */
+static double
+applied(const struct loop *l, double t)
+{
+	const struct loop_segment *g = &l->seg;
+	double dt, lim;
+
+	if (!l->controlled)
+		return 0.0;
+	if (t < g->t)
+		g = &l->prev;
+	dt = fmax(0.0, t - g->t);
+	lim = l->max_slew_ppm * 1e-6 * dt;
+	return g->applied + g->freq_ppm * 1e-6 * dt + fmax(-lim, fmin(lim, g->slew));
+}
+
+/* Uncorrected offset predicted by the fit at time t. */
+static double
+predict(const struct loop *l, double t)
+{
+	return l->mean_u + l->slope * (t - l->mean_t);
+}
+
+int
+loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
+    const struct driftfile *drift)
+{
+	struct clock_status st;
+
+	if (!config_ok(cfg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(l, 0, sizeof(*l));
+	l->cfg = *cfg;
+	l->clock = clk;
+	if (clock_status(clk, &st) < 0 || clock_now(clk, &l->epoch) < 0)
+		return -1;
+	l->controlled = st.controlled;
+	l->max_slew_ppm = st.max_slew_ppm;
+	l->seg.freq_ppm = drift != NULL ? drift->freq_ppm : st.freq_ppm;
+	l->skew_ppm = drift != NULL ? drift->skew_ppm : UNKNOWN_SKEW_PPM;
+	l->slope = -l->seg.freq_ppm * 1e-6;
+	l->prev = l->seg;
+	if (clock_set_freq(clk, l->seg.freq_ppm) < 0 || clock_slew(clk, 0.0) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+push(struct loop *l, double t, double u)
+{
+	int i;
+
+	if (l->n == l->cfg.window) {
+		l->head = (l->head + 1) % LOOP_MAX_WINDOW;
+		l->n--;
+	}
+	i = (l->head + l->n) % LOOP_MAX_WINDOW;
+	l->pt[i] = t;
+	l->pu[i] = u;
+	l->n++;
+}
+
+/*
+ * Fit the line through the window.  error: the latest sample's own estimate,
+ * which stands in for the scatter while there are too few points to see it.
+ */
+static void
+fit(struct loop *l, double error, double t_now)
+{
+	double st = 0.0, su = 0.0, sxy = 0.0, sxx = 0.0, ssr = 0.0, dt, du, r, v;
+	int i, k;
+
+	for (k = 0; k < l->n; k++) {
+		i = (l->head + k) % LOOP_MAX_WINDOW;
+		st += l->pt[i];
+		su += l->pu[i];
+	}
+	l->mean_t = st / l->n;
+	l->mean_u = su / l->n;
+	if (l->n < 2) {
+		/* One point: the frequency in force is the best slope known. */
+		l->slope = -l->seg.freq_ppm * 1e-6;
+		l->sxx = 0.0;
+		l->resid_var = 0.0;
+		l->jitter = error;
+		l->pred_error = error;
+		return;
+	}
+	for (k = 0; k < l->n; k++) {
+		i = (l->head + k) % LOOP_MAX_WINDOW;
+		dt = l->pt[i] - l->mean_t;
+		du = l->pu[i] - l->mean_u;
+		sxx += dt * dt;
+		sxy += dt * du;
+	}
+	l->slope = sxy / sxx;
+	for (k = 0; k < l->n; k++) {
+		i = (l->head + k) % LOOP_MAX_WINDOW;
+		r = l->pu[i] - predict(l, l->pt[i]);
+		ssr += r * r;
+	}
+	l->sxx = sxx;
+	l->resid_var = l->n > 2 ? ssr / (l->n - 2) : 0.0;
+	v = l->n >= FIT_MIN_POINTS ? l->resid_var : fmax(l->resid_var, error * error);
+	l->jitter = sqrt(v);
+	l->skew_ppm = sqrt(v / sxx) * 1e6;
+	dt = t_now - l->mean_t;
+	l->pred_error = sqrt(v * (1.0 / l->n + dt * dt / sxx));
+}
+
+static bool
+is_outlier(const struct loop *l, double t, double u)
+{
+	double limit;
+
+	if (l->n < OUTLIER_MIN_POINTS)
+		return false;
+	limit = fmax(l->cfg.outlier_factor * l->jitter, l->cfg.outlier_floor);
+	return fabs(u - predict(l, t)) > limit;
+}
+
+static void
+new_segment(struct loop *l, double t, double freq_ppm, double slew, double extra)
+{
+	struct loop_segment g;
+
+	g.t = t;
+	g.applied = applied(l, t) + extra;
+	g.freq_ppm = freq_ppm;
+	g.slew = slew;
+	l->prev = l->seg;
+	l->seg = g;
+}
+
+static void
+note_sample(struct loop *l, double t)
+{
+	l->last_t = t;
+	l->have_sample = true;
+	l->updates++;
+}
+
+static enum loop_result
+step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s)
+{
+	double d = -(s->offset + applied(l, tp) - applied(l, tk));
+
+	if (clock_step(l->clock, d) < 0)
+		return LOOP_CLOCK_ERROR;
+	new_segment(l, tp, l->seg.freq_ppm, 0.0, d);
+	/* The clock jumped by d: the epoch moves along, the axis does not. */
+	if (l->controlled)
+		l->epoch = ts_add(l->epoch, ts_from_double(d));
+	l->steps++;
+	l->n = 0;
+	push(l, tk, u);
+	fit(l, s->error, tp);
+	note_sample(l, tk);
+	return LOOP_STEPPED;
+}
+
+static enum loop_result
+correct(struct loop *l, double tk, double tp)
+{
+	double freq = l->n >= 2 ? -l->slope * 1e6 : l->seg.freq_ppm;
+	double offset;
+
+	freq = fmax(-CLOCK_MAX_FREQ_PPM, fmin(CLOCK_MAX_FREQ_PPM, freq));
+	offset = predict(l, tp) + applied(l, tp);
+	if (clock_set_freq(l->clock, freq) < 0 || clock_slew(l->clock, -offset) < 0)
+		return LOOP_CLOCK_ERROR;
+	new_segment(l, tp, freq, -offset, 0.0);
+	if (fabs(offset) < l->cfg.lock_offset && l->n >= 4)
+		l->locked = true;
+	else if (fabs(offset) > UNLOCK_FACTOR * l->cfg.lock_offset)
+		l->locked = false;
+	note_sample(l, tk);
+	return LOOP_ACCEPTED;
+}
+
+enum loop_result
+loop_update(struct loop *l, const struct loop_sample *s)
+{
+	struct timespec now;
+	double tk, tp, u;
+
+	if (!isfinite(s->offset) || !isfinite(s->error) || s->error < 0.0)
+		return LOOP_INVALID;
+	if (clock_now(l->clock, &now) < 0)
+		return LOOP_CLOCK_ERROR;
+	tp = rel(l, now);
+	tk = rel(l, s->when);
+	if ((l->have_sample && tk <= l->last_t) || tk > tp + 1.0)
+		return LOOP_INVALID;
+	u = s->offset - applied(l, tk);
+
+	if (l->cfg.step_threshold > 0.0 && l->updates < (unsigned long)l->cfg.step_updates &&
+	    fabs(s->offset) > l->cfg.step_threshold)
+		return step(l, tk, tp, u, s);
+
+	/* After a gap the old points say little about the oscillator now. */
+	if (l->have_sample && tk - l->last_t > l->cfg.holdover_after)
+		l->n = 0;
+	if (is_outlier(l, tk, u)) {
+		l->outliers++;
+		if (++l->outlier_run < l->cfg.outlier_max)
+			return LOOP_OUTLIER;
+		l->n = 0; /* the reference really moved: start again from here */
+	}
+	l->outlier_run = 0;
+	push(l, tk, u);
+	fit(l, s->error, tp);
+	return correct(l, tk, tp);
+}
+
+void
+loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
+{
+	double t = rel(l, now), age;
+
+	memset(st, 0, sizeof(*st));
+	st->freq_ppm = l->seg.freq_ppm;
+	st->skew_ppm = l->skew_ppm;
+	st->jitter = l->jitter;
+	st->samples = l->n;
+	st->updates = l->updates;
+	st->outliers = l->outliers;
+	st->steps = l->steps;
+	if (!l->have_sample) {
+		st->state = LOOP_UNSET;
+		st->since_update = -1.0;
+		return;
+	}
+	age = fmax(0.0, t - l->last_t);
+	st->since_update = age;
+	st->offset = predict(l, t) + applied(l, t);
+	st->error = l->pred_error + (3.0 * l->skew_ppm + l->cfg.clock_error_ppm) * 1e-6 * age;
+	if (age > l->cfg.unsync_after)
+		st->state = LOOP_UNSYNC;
+	else if (age > l->cfg.holdover_after)
+		st->state = l->locked ? LOOP_HOLDOVER : LOOP_UNSYNC;
+	else
+		st->state = l->locked ? LOOP_LOCKED : LOOP_STARTUP;
+}
+
+void
+loop_drift(const struct loop *l, struct driftfile *d)
+{
+	d->freq_ppm = l->seg.freq_ppm;
+	d->skew_ppm = fmin(l->skew_ppm, DRIFTFILE_MAX_SKEW_PPM);
+}
+
+const char *
+loop_state_name(enum loop_state st)
+{
+	switch (st) {
+	case LOOP_UNSET:
+		return "unset";
+	case LOOP_STARTUP:
+		return "startup";
+	case LOOP_LOCKED:
+		return "locked";
+	case LOOP_HOLDOVER:
+		return "holdover";
+	case LOOP_UNSYNC:
+		return "unsynchronised";
+	}
+	return "?";
+}
