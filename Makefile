@@ -13,7 +13,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -45,12 +45,15 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libcore.a
 
 # Programs: name -> sources.
-PROGRAMS        := outpost gpssim
+PROGRAMS        := outpost stratumd gpssim
 outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
+stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
 gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c))
 BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
 
-# Unit tests: tests/unit/test_<module>.c, each a cmocka program.
+# Unit tests: tests/unit/test_<module>.c, each a cmocka program.  A test of
+# a daemon's own module, tests/unit/test_<program>_<module>.c, also links
+# that program's objects except its main.c.
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CMOCKA_LIBS := -lcmocka
@@ -95,6 +98,14 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
 
+define program_tests_rule
+$(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o \
+    $$(filter-out %/main.o,$$($(1)_SRC:%.c=$(BUILD)/obj/%.o)) $(CORE_LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
+endef
+$(foreach p,stratumd,$(eval $(call program_tests_rule,$(p))))
+
 tests: $(BINS) $(UNIT_BINS)
 
 deps:
@@ -129,9 +140,13 @@ bench:
 	@sh bench/run.sh $(BUILD)/bin
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/bin/outpost $(DESTDIR)$(BINDIR)/outpost
+	install -m 755 $(BUILD)/bin/stratumd $(DESTDIR)$(SBINDIR)/stratumd
 	install -m 644 doc/outpost.1 $(DESTDIR)$(MANDIR)/man1/outpost.1
+	install -m 644 doc/stratumd.conf.5 $(DESTDIR)$(MANDIR)/man5/stratumd.conf.5
+	install -m 644 doc/stratumd.8 $(DESTDIR)$(MANDIR)/man8/stratumd.8
 
 clean:
 	rm -rf build

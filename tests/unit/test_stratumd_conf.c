@@ -1,0 +1,153 @@
+/*
+ * stratumd.conf: the seed's configuration is read as meant, and every
+ * mistake is reported with its file and line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "config.h"
+#include "stratumd.h"
+
+static int
+parse(struct stratumd_conf *c, const char *text, char *err, size_t errlen)
+{
+	conf_defaults(c);
+	return conf_parse_buffer(c, "stratumd.conf", text, strlen(text), err, errlen);
+}
+
+static bool
+permits(const struct stratumd_conf *c, const char *addr)
+{
+	struct sockaddr_in in;
+
+	memset(&in, 0, sizeof(in));
+	in.sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &in.sin_addr);
+	return acl_permits(&c->acl, (struct sockaddr *)&in);
+}
+
+static void
+test_seed_setup(void **state)
+{
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN];
+	const char *text =
+	    "# Adafruit Ultimate GPS HAT on a Raspberry Pi\n"
+	    "gps /dev/ttyAMA0 9600\n"
+	    "gps-configure sentences RMC,ZDA rate 1 baud 57600\n"
+	    "pps /dev/pps0\n"
+	    "allow 192.168.1.0/24\n"
+	    "ratelimit interval 2 burst 8\n"
+	    "makestep 0.1 3\n"
+	    "holdover 2h\n"
+	    "statsdir /var/log/stratumd\n"
+	    "statistics loopstats peerstats\n"
+	    "control /run/stratumd/control.sock group ntpadmin\n"
+	    "export-shm 2\n"
+	    "user _stratumd\n";
+
+	(void)state;
+	assert_int_equal(parse(&c, text, err, sizeof(err)), 0);
+	assert_string_equal(c.gps_device, "/dev/ttyAMA0");
+	assert_int_equal(c.gps_baud, 9600);
+	assert_true(c.gps_configure);
+	assert_int_equal(c.gps_sentences.rmc, 1);
+	assert_int_equal(c.gps_sentences.zda, 1);
+	assert_int_equal(c.gps_sentences.gga, 0);
+	assert_int_equal(c.gps_rate_ms, 1000);
+	assert_int_equal(c.gps_new_baud, 57600);
+	assert_string_equal(c.pps_device, "/dev/pps0");
+	assert_true(permits(&c, "192.168.1.20"));
+	assert_false(permits(&c, "10.0.0.1"));   /* an allow list is closed */
+	assert_true(c.ratelimit);
+	assert_int_equal(c.rl.interval_ms, 2000);
+	assert_int_equal(c.rl.burst, 8);
+	assert_true(c.loop.step_threshold == 0.1);
+	assert_int_equal(c.loop.step_updates, 3);
+	assert_true(c.loop.unsync_after == 7200);
+	assert_true(c.loopstats && c.peerstats && !c.clockstats);
+	assert_string_equal(c.control_group, "ntpadmin");
+	assert_int_equal(c.export_shm, 2);
+	assert_string_equal(c.user, "_stratumd");
+	/* defaults filled in */
+	assert_int_equal(c.port, 123);
+	assert_int_equal(c.nlisten, 2);
+	assert_string_equal(c.listen[0], "0.0.0.0");
+	assert_string_equal(c.listen[1], "::");
+	assert_true(c.clock_control);
+}
+
+static void
+test_deny_list_is_open(void **state)
+{
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&c, "gps /dev/gps0\ndeny 10.0.0.0/8\n", err, sizeof(err)), 0);
+	assert_false(permits(&c, "10.1.2.3"));
+	assert_true(permits(&c, "192.0.2.1"));
+	assert_int_equal(parse(&c, "gps /dev/gps0\nratelimit off\nlisten 127.0.0.1\n"
+	    "port 12300\nclock-control no\n", err, sizeof(err)), 0);
+	assert_false(c.ratelimit);
+	assert_int_equal(c.nlisten, 1);
+	assert_int_equal(c.port, 12300);
+	assert_false(c.clock_control);
+}
+
+static void
+test_errors_name_file_and_line(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *err;
+	} cases[] = {
+		{ "gps /dev/gps0\nport 70000\n",
+		  "stratumd.conf:2: value 70000 out of range 1..65535" },
+		{ "gps /dev/gps0\n\ngps-configure sentences RMC,XYZ\n",
+		  "stratumd.conf:3: unknown sentence in 'RMC,XYZ'" },
+		{ "gps /dev/gps0\ngps-configure baud 12345\n",
+		  "stratumd.conf:2: the receiver cannot run at 12345 baud" },
+		{ "gps /dev/gps0\ngps-configure rate\n",
+		  "stratumd.conf:2: 'gps-configure' needs 2 to 6 arguments" },
+		{ "gps /dev/gps0 12345\n", "stratumd.conf:1: unsupported speed 12345" },
+		{ "gps /dev/gps0\nallow 10.0.0.0/40\n",
+		  "stratumd.conf:2: '10.0.0.0/40': prefix length must be 0..32" },
+		{ "gps /dev/gps0\nratelimit interval 2 brust 3\n",
+		  "stratumd.conf:2: unknown keyword 'brust' (interval, burst)" },
+		{ "gps /dev/gps0\nstatistics loopstats\n",
+		  "stratumd.conf: 'statistics' needs a 'statsdir'" },
+		{ "port 123\n", "stratumd.conf: no 'gps' device configured" },
+		{ "gps /dev/gps0\npps /dev/pps0\npps-socket /run/pps.sock\n",
+		  "stratumd.conf: 'pps' and 'pps-socket' are alternatives: choose one" },
+		{ "gps /dev/gps0\nholdover 5s\n", "stratumd.conf:2: holdover must be at least 10s" },
+		{ "gps /dev/gps0\ncontrol /run/x.sock owner root\n",
+		  "stratumd.conf:2: expected: control PATH [group NAME]" },
+		{ "gps /dev/gps0\nrefclok pps\n", "stratumd.conf:2: unknown directive 'refclok'" },
+	};
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(&c, cases[i].text, err, sizeof(err)), -1);
+		assert_string_equal(err, cases[i].err);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_setup),
+		cmocka_unit_test(test_deny_list_is_open),
+		cmocka_unit_test(test_errors_name_file_and_line),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
