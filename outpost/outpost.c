@@ -16,6 +16,7 @@ static const struct {
 	{ "gps", cmd_gps, "talk to a GPS receiver: sentence, send, configure" },
 	{ "nmea", cmd_nmea, "decode NMEA 0183 logs to JSON" },
 	{ "sms", cmd_sms, "decode and encode SMS PDUs" },
+	{ "status", cmd_status, "show the daemons' state" },
 };
 
 static int

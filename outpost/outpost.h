@@ -7,6 +7,8 @@
 #ifndef OUTPOST_OUTPOST_H
 #define OUTPOST_OUTPOST_H
 
+#include <stdbool.h>
+
 #define EXIT_USAGE 2
 
 /* outpost.c */
@@ -17,6 +19,9 @@ int cmd_gps(int argc, char **argv);
 
 /* cmd_nmea.c: outpost nmea decode */
 int cmd_nmea(int argc, char **argv);
+
+/* cmd_status.c: outpost status */
+int cmd_status(int argc, char **argv);
 
 /* cmd_sms.c: outpost sms decode|encode */
 int cmd_sms(int argc, char **argv);

@@ -1,0 +1,171 @@
+/*
+ * outpost status: ask the daemons for their state over their control
+ * sockets and show it, in words or (--json) as the daemon sent it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "outpost.h"
+
+#define STRATUMD_CONTROL "/run/stratumd/control.sock"
+#define REPLY_MAX 8192
+#define TIMEOUT_MS 2000
+
+/* Send `status`, read the whole answer.  -1 with a message on stderr. */
+static int
+ask(const char *path, char *buf, size_t len)
+{
+	struct sockaddr_un sun;
+	size_t got = 0;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "outpost: %s: path too long\n", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		fprintf(stderr, "outpost: %s: %s (is the daemon running?)\n", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	if (write(fd, "status\n", 7) != 7) {
+		fprintf(stderr, "outpost: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, TIMEOUT_MS) != 1) {
+			fprintf(stderr, "outpost: %s: no answer within %d ms\n", path, TIMEOUT_MS);
+			close(fd);
+			return -1;
+		}
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got == len - 1)
+			break;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (got == 0) {
+		fprintf(stderr, "outpost: %s: empty answer\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A value from the daemon's one-line JSON: the text after "key": inside
+ * the object named `section` (NULL for the top level).  The daemon's
+ * output is flat enough for this; values are copied up to ',' or '}'.
+ */
+static const char *
+field(const char *json, const char *section, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p = json;
+
+	if (section != NULL) {
+		snprintf(pat, sizeof(pat), "\"%s\":{", section);
+		if ((p = strstr(json, pat)) == NULL)
+			return "-";
+		p += strlen(pat) - 1;
+	}
+	const char *end = strchr(p, '}');
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *v = strstr(p, pat);
+	if (v == NULL || (end != NULL && v > end))
+		return "-";
+	v += strlen(pat);
+	size_t n = strcspn(v, ",}");
+	if (*v == '"') {
+		v++;
+		n = strcspn(v, "\"");
+	}
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return out;
+}
+
+static double
+num(const char *json, const char *section, const char *key)
+{
+	char b[64];
+	const char *s = field(json, section, key, b, sizeof(b));
+	return strcmp(s, "-") == 0 ? 0 : atof(s);
+}
+
+static void
+show_stratumd(const char *j)
+{
+	char a[64], b[64], c[64], d[64];
+
+	printf("stratumd: %s, stratum %s, refid %s%s\n", field(j, "sync", "state", a, sizeof(a)),
+	    field(j, "sync", "stratum", b, sizeof(b)), field(j, "sync", "refid", c, sizeof(c)),
+	    strcmp(field(j, "sync", "clock_control", d, sizeof(d)), "false") == 0 ?
+	    " (clock control off)" : "");
+	printf("  offset %+.3f us  jitter %.3f us  frequency %+.3f ppm  error %.3f us\n",
+	    num(j, "sync", "offset") * 1e6, num(j, "sync", "jitter") * 1e6,
+	    num(j, "sync", "frequency_ppm"), num(j, "sync", "error") * 1e6);
+	printf("  gps  %s: %s, fix %s, quality %s, %s satellites, %s sentences (%s rejected)\n",
+	    field(j, "gps", "device", a, sizeof(a)),
+	    strcmp(field(j, "gps", "open", b, sizeof(b)), "true") == 0 ? "open" : "NOT OPEN",
+	    field(j, "gps", "status", c, sizeof(c)), field(j, "gps", "quality", d, sizeof(d)),
+	    field(j, "gps", "sats", b, sizeof(b)), field(j, "gps", "sentences", c, sizeof(c)),
+	    field(j, "gps", "rejected", a, sizeof(a)));
+	printf("  pps  %s: %s edges, %s used, %s\n", field(j, "pps", "source", a, sizeof(a)),
+	    field(j, "pps", "edges", b, sizeof(b)), field(j, "pps", "used", c, sizeof(c)),
+	    strcmp(field(j, "pps", "in_use", d, sizeof(d)), "true") == 0 ? "in use" :
+	    "not in use");
+	if (strcmp(field(j, "nmea_delay", "calibrated", a, sizeof(a)), "true") == 0)
+		printf("  nmea offset %.3f ms after the PPS edge (%s measurements)\n",
+		    num(j, "nmea_delay", "seconds") * 1e3,
+		    field(j, "nmea_delay", "measurements", b, sizeof(b)));
+	else
+		printf("  nmea offset not calibrated yet\n");
+	printf("  ntp  %s requests, %s answered, %s KoD, %s denied, %s malformed\n",
+	    field(j, "server", "received", a, sizeof(a)), field(j, "server", "replied", b, sizeof(b)),
+	    field(j, "server", "kod", c, sizeof(c)), field(j, "server", "denied", d, sizeof(d)),
+	    field(j, "server", "malformed", a, sizeof(a)));
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	const char *path = STRATUMD_CONTROL;
+	bool json = false;
+	char reply[REPLY_MAX];
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else if (strcmp(argv[i], "--stratumd") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else {
+			fprintf(stderr, "usage: outpost status [--json] [--stratumd SOCKET]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (ask(path, reply, sizeof(reply)) == -1)
+		return 1;
+	if (json)
+		fputs(reply, stdout);
+	else
+		show_stratumd(reply);
+	return 0;
+}
