@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nmea.h"
@@ -30,6 +31,9 @@
 #define BODY_MAX (NMEA_MAX_LINE - 4) /* '$' + body + '*hh' */
 #define FRAME_MAX (NMEA_MAX_LINE + 3)
 #define DEFAULT_TIMEOUT 3.0
+
+/* After a speed change is acknowledged, before talking at the new speed. */
+static const struct timespec switch_pause = { 0, 250000000 };
 
 /* Where configure looks for a receiver that is not at --from-baud: MTK
  * speeds, the likely ones first. */
@@ -690,6 +694,10 @@ switch_baud(struct link *l, int baud, double timeout)
 	snprintf(what, sizeof(what), "switching the receiver to %d baud", baud);
 	if (step(l, what, body, timeout) < 0)
 		return -1;
+	/* The ack's line end may still be on the wire, and the receiver then
+	 * reprograms its UART: a command sent at once at the new speed would
+	 * arrive as garbage.  Give it a moment (the input is flushed after). */
+	nanosleep(&switch_pause, NULL);
 	printf("listening at %d baud\n", baud);
 	return link_set_baud(l, baud);
 }

@@ -1,0 +1,691 @@
+/*
+ * gpssim: an MTK3339 GPS receiver on a pseudo-terminal.
+ *
+ * The receiver model (mtk.c) decides what the receiver says; this file
+ * decides when and how it reaches the host: a burst per fix epoch starting
+ * --nmea-delay after the epoch of the system clock (CLOCK_REALTIME, only
+ * read), paced at the receiver's speed (10 bits per character), replies to
+ * commands slipped in between sentences, and everything garbled when the
+ * host listens at another speed, as a real UART would.  While no host has
+ * the port open, the bytes are lost, as on a real line.
+ *
+ * Later scenarios (PPS on a chrony SOCK socket, leap seconds, week
+ * rollover, garbage injection, a control socket) hook into on_epoch(),
+ * deliver() and the main loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "evloop.h"
+#include "log.h"
+#include "mtk.h"
+#include "nmea.h"
+#include "pty.h"
+#include "tsmath.h"
+
+#define TICK_MS 4           /* pacing granularity: ~4 characters at 9600 */
+#define PRESENCE_MS 50      /* how often to look for a host while none is there */
+#define MAX_REPLIES 8
+#define MAX_CATCHUP_MS 50   /* a late tick sends at most this much at once */
+#define CHUNK_MAX 512
+
+struct reply {
+	char text[MTK_REPLY_MAX];
+	size_t len;
+	int new_baud;
+	bool restarted;
+};
+
+struct tx {
+	char burst[MTK_BURST_MAX + NMEA_MAX_LINE + 3];
+	size_t burst_len, burst_pos;
+	struct reply reply[MAX_REPLIES];
+	int n_replies;
+	bool in_reply;              /* sending reply[0] */
+	size_t reply_pos;
+	double credit;              /* characters the line could have sent by now */
+	struct timespec last;
+	ev_timer_id tick;
+	double garble_acc;          /* host characters owed for garbled input */
+};
+
+struct sim {
+	struct ev_loop *loop;
+	struct mtk mtk;
+	struct tx tx;
+	struct nmea_lexer lx;
+	int master;
+	bool host;                  /* a host has the slave open */
+	int64_t delay_ms;           /* after the second edge, at 1 Hz */
+	int64_t planned;            /* the epoch (UTC ms) the timer is set for */
+	ev_timer_id epoch_timer;
+	uint32_t junk;              /* random source for garbled bytes */
+	char slave[256];
+	const char *link;
+	const char *pid_file;
+};
+
+static int64_t
+now_real_ms(void)
+{
+	return ts_to_ms(ts_now_real());
+}
+
+/* ---- transmit: pacing, garbling, delivery ---- */
+
+static uint8_t
+junk_byte(struct sim *s)
+{
+	uint32_t x = s->junk;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	s->junk = x;
+	switch (x % 4) {
+	case 0:
+		return 0x00;
+	case 1:
+		return 0xff;
+	default:
+		return (uint8_t)(0x80 | (x >> 8 & 0x7f));
+	}
+}
+
+static void host_gone(struct sim *s);
+
+static void
+write_host(struct sim *s, const uint8_t *buf, size_t n)
+{
+	ssize_t w = write(s->master, buf, n);
+
+	if (w < 0 && errno == EIO)
+		host_gone(s);
+	/* EAGAIN: the host is not reading and the pty is full; a UART would
+	 * overrun the same way, so the bytes are lost. */
+}
+
+/*
+ * n characters sent at the receiver's speed.  A host at another speed sees
+ * framing garbage instead: about host/receiver characters per character
+ * sent, none of them ASCII.
+ */
+static void
+deliver(struct sim *s, const char *buf, size_t n)
+{
+	uint8_t junk[CHUNK_MAX * 48]; /* 230400 listening to 4800 */
+	int host_baud;
+	size_t k = 0;
+
+	if (!s->host || n == 0)
+		return;
+	host_baud = pty_host_baud(s->master);
+	if (host_baud == s->mtk.baud) {
+		write_host(s, (const uint8_t *)buf, n);
+		return;
+	}
+	if (host_baud == 0)
+		return;
+	s->tx.garble_acc += (double)n * host_baud / s->mtk.baud;
+	while (s->tx.garble_acc >= 1.0 && k < sizeof(junk)) {
+		junk[k++] = junk_byte(s);
+		s->tx.garble_acc -= 1.0;
+	}
+	if (s->tx.garble_acc >= 1.0)
+		s->tx.garble_acc = 0;
+	if (k > 0)
+		write_host(s, junk, k);
+}
+
+static bool
+tx_idle(const struct tx *t)
+{
+	return !t->in_reply && t->n_replies == 0 && t->burst_pos >= t->burst_len;
+}
+
+static bool
+at_line_start(const struct tx *t)
+{
+	return t->burst_pos == 0 || t->burst_pos >= t->burst_len ||
+	    t->burst[t->burst_pos - 1] == '\n';
+}
+
+/* reply[0] is on the wire: drop it, and say which speed it switched to. */
+static int
+reply_done(struct tx *t)
+{
+	int new_baud = t->reply[0].new_baud;
+
+	memmove(&t->reply[0], &t->reply[1], sizeof(t->reply[0]) * (size_t)(t->n_replies - 1));
+	t->n_replies--;
+	t->in_reply = false;
+	t->reply_pos = 0;
+	return new_baud;
+}
+
+static void
+switch_baud(struct sim *s, int baud)
+{
+	if (baud == s->mtk.baud)
+		return;
+	log_info("speed %d -> %d baud", s->mtk.baud, baud);
+	s->mtk.baud = baud;
+	s->tx.credit = 0;
+	s->tx.garble_acc = 0;
+}
+
+/*
+ * Up to max characters due on the line, into out.  Stops after a reply that
+ * changes the speed (*new_baud > 0): what follows goes at the new speed.
+ */
+static size_t
+tx_take(struct tx *t, char *out, size_t max, int *new_baud)
+{
+	size_t n = 0;
+
+	*new_baud = 0;
+	while (n < max) {
+		if (!t->in_reply && t->n_replies > 0 && at_line_start(t)) {
+			t->in_reply = true;
+			if (t->reply[0].restarted)
+				t->burst_len = t->burst_pos;
+		}
+		if (t->in_reply) {
+			out[n++] = t->reply[0].text[t->reply_pos++];
+			if (t->reply_pos < t->reply[0].len)
+				continue;
+			*new_baud = reply_done(t);
+			if (*new_baud > 0)
+				break;
+			continue;
+		}
+		if (t->burst_pos >= t->burst_len)
+			break;
+		out[n++] = t->burst[t->burst_pos++];
+	}
+	return n;
+}
+
+static void on_tick(void *arg);
+
+static void
+tx_kick(struct sim *s)
+{
+	if (s->tx.tick != 0)
+		return;
+	s->tx.last = ts_now_mono();
+	s->tx.credit = 0;
+	s->tx.tick = ev_timer_add(s->loop, TICK_MS, on_tick, s);
+	if (s->tx.tick == 0)
+		log_warnx("cannot add the transmit timer");
+}
+
+static void
+on_tick(void *arg)
+{
+	struct sim *s = arg;
+	struct tx *t = &s->tx;
+	struct timespec now = ts_now_mono();
+	double cps = s->mtk.baud / 10.0;
+	char chunk[CHUNK_MAX];
+
+	t->tick = 0;
+	t->credit += ts_to_double(ts_sub(now, t->last)) * cps;
+	t->last = now;
+	if (t->credit > cps * MAX_CATCHUP_MS / 1000.0)
+		t->credit = cps * MAX_CATCHUP_MS / 1000.0;
+	while (t->credit >= 1.0 && !tx_idle(t)) {
+		size_t want = (size_t)t->credit;
+		int new_baud;
+		size_t n;
+
+		if (want > sizeof(chunk))
+			want = sizeof(chunk);
+		n = tx_take(t, chunk, want, &new_baud);
+		if (n == 0)
+			break;
+		t->credit -= (double)n;
+		deliver(s, chunk, n);
+		if (new_baud > 0)
+			switch_baud(s, new_baud);
+	}
+	if (tx_idle(t)) {
+		t->credit = 0;
+		return;
+	}
+	t->tick = ev_timer_add(s->loop, TICK_MS, on_tick, s);
+}
+
+static void
+queue_reply(struct sim *s, const struct mtk_reply *r)
+{
+	struct tx *t = &s->tx;
+	struct reply *q;
+
+	if (t->n_replies == MAX_REPLIES) {
+		log_warnx("reply queue full: PMTK%03d reply lost", r->cmd);
+		return;
+	}
+	q = &t->reply[t->n_replies++];
+	memcpy(q->text, r->text, r->len);
+	q->len = r->len;
+	q->new_baud = r->new_baud;
+	q->restarted = r->restarted;
+	tx_kick(s);
+}
+
+/* A new burst: what the line has not started of the previous one is lost
+ * (the sentence on the wire is finished). */
+static void
+queue_burst(struct sim *s, const struct mtk_burst *b)
+{
+	struct tx *t = &s->tx;
+	size_t keep = 0;
+
+	if (!at_line_start(t)) {
+		const char *nl = memchr(t->burst + t->burst_pos, '\n', t->burst_len - t->burst_pos);
+
+		keep = nl != NULL ? (size_t)(nl - (t->burst + t->burst_pos)) + 1 : 0;
+		memmove(t->burst, t->burst + t->burst_pos, keep);
+	}
+	if (t->burst_pos < t->burst_len && t->burst_len - t->burst_pos > keep)
+		log_debug("previous burst not finished: %zu characters dropped",
+		    t->burst_len - t->burst_pos - keep);
+	memcpy(t->burst + keep, b->text, b->len);
+	t->burst_len = keep + b->len;
+	t->burst_pos = 0;
+	tx_kick(s);
+}
+
+/* ---- fix epochs ---- */
+
+/* The delay after the epoch: --nmea-delay at 1 Hz and slower, the same
+ * fraction of the interval at faster rates. */
+static int64_t
+epoch_delay(const struct sim *s)
+{
+	if (s->mtk.interval_ms >= 1000)
+		return s->delay_ms;
+	return s->delay_ms * s->mtk.interval_ms / 1000;
+}
+
+static void on_epoch(void *arg);
+
+/* Arm the timer for the first epoch after `after` (UTC ms) whose burst is
+ * still to come. */
+static void
+schedule_epoch(struct sim *s, int64_t after)
+{
+	int64_t d = epoch_delay(s);
+	int64_t now = now_real_ms();
+	int64_t from = now - d > after ? now - d : after;
+	struct timespec when;
+
+	s->planned = mtk_next_epoch(&s->mtk, from);
+	when = ts_add_ns(ts_now_mono(), (s->planned + d - now) * 1000000);
+	s->epoch_timer = ev_timer_at(s->loop, when, on_epoch, s);
+	if (s->epoch_timer == 0)
+		fatalx("cannot add the epoch timer");
+}
+
+/* The fix interval changed: the planned epoch may not be one any more. */
+static void
+reschedule_epoch(struct sim *s)
+{
+	ev_timer_cancel(s->loop, s->epoch_timer);
+	schedule_epoch(s, INT64_MIN / 2);
+}
+
+static void
+on_epoch(void *arg)
+{
+	struct sim *s = arg;
+	int64_t iv = s->mtk.interval_ms;
+	int64_t d = epoch_delay(s);
+	int64_t now = now_real_ms();
+	int64_t epoch = s->planned;
+	struct mtk_burst b;
+
+	s->epoch_timer = 0;
+	if (now < epoch + d - iv) {
+		/* The clock was stepped back: wait for the new time's epoch. */
+		schedule_epoch(s, INT64_MIN / 2);
+		return;
+	}
+	if (now > epoch + d + iv)
+		epoch = mtk_next_epoch(&s->mtk, now - d) - iv; /* stepped ahead, or we stalled */
+	mtk_burst(&s->mtk, epoch, &b);
+	log_debug("epoch %lld.%03lld: %d sentences, %zu characters%s", (long long)(epoch / 1000),
+	    (long long)(epoch % 1000), b.n_sent, b.len, s->host ? "" : " (nobody listening)");
+	if (b.n_dropped > 0)
+		log_info("%d sentences do not fit in %zu characters at %d baud: dropped",
+		    b.n_dropped, mtk_budget(&s->mtk), s->mtk.baud);
+	queue_burst(s, &b);
+	/* Never the same epoch twice, even when the timer fired a hair early. */
+	schedule_epoch(s, epoch);
+}
+
+/* ---- receive ---- */
+
+static void
+handle_line(struct sim *s, const struct nmea_line *line)
+{
+	struct mtk_reply r;
+	int interval = s->mtk.interval_ms;
+
+	if (line->status != NMEA_LEX_OK) {
+		log_debug("ignored from host (%s): %s", nmea_lex_status_str(line->status),
+		    line->text);
+		return;
+	}
+	if (mtk_command(&s->mtk, line->text, line->len, now_real_ms(), &r) == 0) {
+		log_debug("ignored from host: %s", line->text);
+		return;
+	}
+	if (r.flag >= 0)
+		log_info("%s -> PMTK001,%d,%d (%s)", line->text, r.cmd, r.flag,
+		    nmea_pmtk_flag_str(r.flag));
+	else
+		log_info("%s -> answered", line->text);
+	queue_reply(s, &r);
+	if (s->mtk.interval_ms != interval)
+		reschedule_epoch(s);
+}
+
+static void
+received(struct sim *s, const uint8_t *buf, size_t n)
+{
+	int host_baud = pty_host_baud(s->master);
+	struct nmea_line line;
+	size_t pos = 0;
+
+	if (host_baud != s->mtk.baud) {
+		/* At the wrong speed the receiver's UART sees framing errors;
+		 * whatever command was half received is lost with them. */
+		log_debug("%zu bytes from a host at %d baud (receiver at %d): garbage", n,
+		    host_baud, s->mtk.baud);
+		nmea_lexer_init(&s->lx);
+		return;
+	}
+	while (nmea_lexer_feed(&s->lx, buf, n, &pos, ts_now_mono(), &line) == 1)
+		handle_line(s, &line);
+}
+
+static void on_read(int fd, short revents, void *arg);
+
+static void
+on_presence(void *arg)
+{
+	struct sim *s = arg;
+
+	if (!pty_host_present(s->master)) {
+		if (ev_timer_add(s->loop, PRESENCE_MS, on_presence, s) == 0)
+			fatalx("cannot add the presence timer");
+		return;
+	}
+	log_info("host opened %s", s->slave);
+	s->host = true;
+	nmea_lexer_init(&s->lx);
+	if (ev_fd_add(s->loop, s->master, POLLIN, on_read, s) < 0)
+		fatal("ev_fd_add");
+}
+
+static void
+host_gone(struct sim *s)
+{
+	if (!s->host)
+		return;
+	log_info("host closed %s", s->slave);
+	s->host = false;
+	ev_fd_del(s->loop, s->master);
+	/* What the host left unread is gone with the port. */
+	tcflush(s->master, TCIOFLUSH);
+	if (ev_timer_add(s->loop, PRESENCE_MS, on_presence, s) == 0)
+		fatalx("cannot add the presence timer");
+}
+
+static void
+on_read(int fd, short revents, void *arg)
+{
+	struct sim *s = arg;
+	uint8_t buf[512];
+	ssize_t n;
+
+	if ((revents & POLLIN) == 0) {
+		if (revents & (POLLHUP | POLLERR | POLLNVAL))
+			host_gone(s);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	if (n > 0) {
+		received(s, buf, (size_t)n);
+		return;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	host_gone(s);
+}
+
+static void
+on_signal(int signo, void *arg)
+{
+	struct sim *s = arg;
+
+	log_info("signal %d: exiting", signo);
+	ev_break(s->loop);
+}
+
+/* ---- setup ---- */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: gpssim --pty PATH [--baud N] [--nmea-delay S] [--no-fix] "
+		   "[--fix-after S]\n"
+		   "              [--lat DEG] [--lon DEG] [--alt M] [--seed N] "
+		   "[--pid-file PATH] [-v]\n");
+}
+
+static double
+num_arg(const char *opt, const char *s, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi) {
+		fprintf(stderr, "gpssim: %s: '%s' is not a number from %g to %g\n", opt, s, lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
+static void
+make_link(struct sim *s)
+{
+	struct stat st;
+
+	if (lstat(s->link, &st) == 0) {
+		if (!S_ISLNK(st.st_mode))
+			fatalx("%s exists and is not a symbolic link: not replacing it", s->link);
+		if (unlink(s->link) < 0)
+			fatal("unlink %s", s->link);
+	}
+	if (symlink(s->slave, s->link) < 0)
+		fatal("symlink %s -> %s", s->link, s->slave);
+}
+
+/* Remove the link only while it still points at our pty: another gpssim
+ * may have taken the name over. */
+static void
+remove_link(const struct sim *s)
+{
+	char target[sizeof(s->slave)];
+	ssize_t n = readlink(s->link, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	if (strcmp(target, s->slave) == 0)
+		unlink(s->link);
+}
+
+static void
+write_pid_file(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		fatal("%s", path);
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0)
+		fatal("%s", path);
+}
+
+static void
+startup_messages(struct sim *s)
+{
+	struct mtk_reply r;
+	int n;
+
+	memset(&r, 0, sizeof(r));
+	n = nmea_frame(r.text, sizeof(r.text), "PMTK011,MTKGPS", true);
+	if (n > 0)
+		r.len = (size_t)n;
+	n = nmea_frame(r.text + r.len, sizeof(r.text) - r.len, "PMTK010,001", true);
+	if (n > 0)
+		r.len += (size_t)n;
+	queue_reply(s, &r);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pty", required_argument, NULL, 'p' },
+		{ "baud", required_argument, NULL, 'b' },
+		{ "nmea-delay", required_argument, NULL, 'd' },
+		{ "no-fix", no_argument, NULL, 'n' },
+		{ "fix-after", required_argument, NULL, 'f' },
+		{ "lat", required_argument, NULL, 'a' },
+		{ "lon", required_argument, NULL, 'o' },
+		{ "alt", required_argument, NULL, 'A' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "pid-file", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct sim sim;
+	struct sim *s = &sim;
+	struct mtk_params p = { MTK_DEFAULT_BAUD, 51.4779, -0.0015, 46.0, 0, 0 };
+	double delay = 0.5, fix_after = 0;
+	bool no_fix = false, has_fix_after = false;
+	int verbose = 0, c;
+	char err[256];
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			s->link = optarg;
+			break;
+		case 'b':
+			p.baud = (int)num_arg("--baud", optarg, 4800, 115200);
+			if (!mtk_baud_valid(p.baud)) {
+				fprintf(stderr, "gpssim: --baud: %s is not an MTK speed (4800, "
+						"9600, 14400, 19200, 38400, 57600, 115200)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			delay = num_arg("--nmea-delay", optarg, 0.3, 0.95);
+			break;
+		case 'n':
+			no_fix = true;
+			break;
+		case 'f':
+			fix_after = num_arg("--fix-after", optarg, 0, 86400);
+			has_fix_after = true;
+			break;
+		case 'a':
+			p.lat = num_arg("--lat", optarg, -90, 90);
+			break;
+		case 'o':
+			p.lon = num_arg("--lon", optarg, -180, 180);
+			break;
+		case 'A':
+			p.alt_m = num_arg("--alt", optarg, -500, 9000);
+			break;
+		case 's':
+			p.seed = (uint32_t)num_arg("--seed", optarg, 0, 4294967295.0);
+			break;
+		case 'P':
+			s->pid_file = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || s->link == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("gpssim", 1, verbose > 1 ? LOG_LVL_DEBUG :
+	    verbose ? LOG_LVL_INFO : LOG_LVL_WARN);
+
+	s->delay_ms = llround(delay * 1000);
+	if (has_fix_after)
+		p.fix_at_ms = now_real_ms() + llround(fix_after * 1000);
+	else if (no_fix)
+		p.fix_at_ms = MTK_NEVER;
+	s->junk = p.seed != 0 ? p.seed ^ 0x9e3779b9u : 0x2545f491u;
+	mtk_init(&s->mtk, &p);
+	nmea_lexer_init(&s->lx);
+
+	signal(SIGPIPE, SIG_IGN);
+	s->loop = ev_new();
+	if (s->loop == NULL)
+		fatal("ev_new");
+	if (ev_signal(s->loop, SIGTERM, on_signal, s) < 0 ||
+	    ev_signal(s->loop, SIGINT, on_signal, s) < 0 ||
+	    ev_signal(s->loop, SIGHUP, on_signal, s) < 0)
+		fatal("ev_signal");
+	s->master = pty_open(p.baud, s->slave, sizeof(s->slave), err, sizeof(err));
+	if (s->master < 0)
+		fatalx("%s", err);
+	make_link(s);
+	if (s->pid_file != NULL)
+		write_pid_file(s->pid_file);
+	log_info("%s -> %s, %d baud, fix %s", s->link, s->slave, s->mtk.baud,
+	    p.fix_at_ms == MTK_NEVER ? "never" : has_fix_after ? "later" : "now");
+
+	on_presence(s);
+	startup_messages(s);
+	schedule_epoch(s, INT64_MIN / 2);
+	if (ev_run(s->loop) < 0)
+		log_warn("ev_run");
+
+	remove_link(s);
+	if (s->pid_file != NULL)
+		unlink(s->pid_file);
+	close(s->master);
+	ev_free(s->loop);
+	return 0;
+}
