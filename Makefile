@@ -13,7 +13,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Isim/gpssim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -48,12 +48,14 @@ CORE_LIB  := $(BUILD)/libcore.a
 PROGRAMS        := outpost stratumd gpssim
 outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
 stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
+stratumd_MAIN   := stratumd/main.c
 gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c))
+gpssim_MAIN     := sim/gpssim/gpssim.c
 BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
 
 # Unit tests: tests/unit/test_<module>.c, each a cmocka program.  A test of
-# a daemon's own module, tests/unit/test_<program>_<module>.c, also links
-# that program's objects except its main.c.
+# a program's own module, tests/unit/test_<program>_<module>.c, also links
+# that program's objects except the one with main() (<program>_MAIN).
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CMOCKA_LIBS := -lcmocka
@@ -100,11 +102,12 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_LIB)
 
 define program_tests_rule
 $(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o \
-    $$(filter-out %/main.o,$$($(1)_SRC:%.c=$(BUILD)/obj/%.o)) $(CORE_LIB)
+    $$(filter-out $$($(1)_MAIN:%.c=$(BUILD)/obj/%.o),$$($(1)_SRC:%.c=$(BUILD)/obj/%.o)) \
+    $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
 endef
-$(foreach p,stratumd,$(eval $(call program_tests_rule,$(p))))
+$(foreach p,stratumd gpssim,$(eval $(call program_tests_rule,$(p))))
 
 tests: $(BINS) $(UNIT_BINS)
 
