@@ -14,8 +14,8 @@
  *
  *   - Calibration: every burst is paired with the last PPS edge before it;
  *     when 0 < t_burst - t_edge < 1 s that difference is a measurement of
- *     D.  D is the median of the recent measurements with outliers (more
- *     than 4 MADs from the median, and at least 20 ms) rejected.  It can be
+ *     D.  D is the mean of the last 256 measurements, outliers (more
+ *     than 4 MADs from their median, and at least 20 ms) rejected.  It can be
  *     seeded from a saved value so NMEA-only operation is right at once.
  *
  *   - PPS samples (locked to NMEA, chrony-style: NMEA never gates PPS): an
@@ -44,7 +44,7 @@
 
 #include "nmea.h"
 
-#define REFCLOCK_CAL_WINDOW 64
+#define REFCLOCK_CAL_WINDOW 256
 
 struct refclock_conf {
 	double max_label_age;       /* seconds a label may number later edges; default 8 */
