@@ -123,9 +123,16 @@ check: deps
 unit-check: tests
 	@tests/run --unit-only $(BUILD)
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard lib/*.h gnss/*.h modem/*.h ntp/*.h)
+# The library is compiled once for all fuzz targets (instrumented; libFuzzer's
+# main comes in at link time).
+FUZZ_OBJ := $(CORE_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) -lm
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lm
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -154,4 +161,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)
