@@ -21,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,6 +31,7 @@
 #include "log.h"
 #include "mtk.h"
 #include "nmea.h"
+#include "ppsgen.h"
 #include "pty.h"
 #include "tsmath.h"
 
@@ -37,6 +40,7 @@
 #define MAX_REPLIES 8
 #define MAX_CATCHUP_MS 50   /* a late tick sends at most this much at once */
 #define CHUNK_MAX 512
+#define PPS_WAKE_MS 5       /* after the edge, which the "kernel" has stamped */
 
 struct reply {
 	char text[MTK_REPLY_MAX];
@@ -72,6 +76,15 @@ struct sim {
 	char slave[256];
 	const char *link;
 	const char *pid_file;
+	/* PPS on a chrony SOCK socket */
+	struct ppsgen pps;
+	int pps_fd;                 /* -1: no --pps-socket */
+	struct sockaddr_un pps_addr;
+	bool pps_on;                /* "pps stop" clears it */
+	time_t pps_next;            /* host-clock second of the next edge */
+	ev_timer_id pps_timer;
+	int pps_errno;              /* last send error reported */
+	unsigned long pps_sent;
 };
 
 static int64_t
@@ -374,6 +387,91 @@ on_epoch(void *arg)
 	schedule_epoch(s, epoch);
 }
 
+/* ---- PPS ---- */
+
+static void on_pps(void *arg);
+
+static void
+schedule_pps(struct sim *s)
+{
+	int64_t at_ms = (int64_t)s->pps_next * 1000 + PPS_WAKE_MS;
+	struct timespec when = ts_add_ns(ts_now_mono(), (at_ms - now_real_ms()) * 1000000);
+
+	s->pps_timer = ev_timer_at(s->loop, when, on_pps, s);
+	if (s->pps_timer == 0)
+		fatalx("cannot add the PPS timer");
+}
+
+/* One sample to the consumer's socket.  No socket yet (ENOENT) or nobody
+ * bound to it (ECONNREFUSED) is normal while the consumer starts or
+ * restarts: the edge is lost, the next one is tried. */
+static void
+pps_send(struct sim *s, const struct pps_edge *e)
+{
+	struct pps_sock_sample smp;
+	ssize_t n;
+
+	pps_sock_encode(e, &smp);
+	n = sendto(s->pps_fd, &smp, sizeof(smp), MSG_DONTWAIT, (struct sockaddr *)&s->pps_addr,
+	    sizeof(s->pps_addr));
+	if (n == (ssize_t)sizeof(smp)) {
+		s->pps_sent++;
+		s->pps_errno = 0;
+		return;
+	}
+	if (n >= 0 || errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN)
+		return;
+	if (errno != s->pps_errno)
+		log_warn("pps: %s", s->pps_addr.sun_path);
+	s->pps_errno = errno;
+}
+
+static void
+on_pps(void *arg)
+{
+	struct sim *s = arg;
+	struct timespec now = ts_now_real();
+	struct pps_edge e;
+	time_t h;
+
+	s->pps_timer = 0;
+	if (now.tv_sec < s->pps_next) {
+		/* Early, or the clock was stepped back: wait for the edge. */
+		if (now.tv_sec + 1 < s->pps_next)
+			s->pps_next = now.tv_sec + 1;
+		schedule_pps(s);
+		return;
+	}
+	/* Late by whole seconds (a stall, a step ahead): like an RFC 2783
+	 * capture, only the latest edge is there to be read. */
+	h = now.tv_sec;
+	if (s->pps_on && mtk_has_fix(&s->mtk, (int64_t)h * 1000)) {
+		ppsgen_edge(&s->pps, h, mtk_true_second(&s->mtk, h), mtk_leap_pending(&s->mtk, h),
+		    &e);
+		pps_send(s, &e);
+		log_debug("pps: edge %lld sent as %lld.%06ld", (long long)h,
+		    (long long)e.local.tv_sec, e.local.tv_nsec / 1000);
+	}
+	s->pps_next = h + 1;
+	schedule_pps(s);
+}
+
+static void
+pps_open(struct sim *s, const char *path)
+{
+	memset(&s->pps_addr, 0, sizeof(s->pps_addr));
+	s->pps_addr.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(s->pps_addr.sun_path))
+		fatalx("--pps-socket: path too long (%zu bytes at most): %s",
+		    sizeof(s->pps_addr.sun_path) - 1, path);
+	memcpy(s->pps_addr.sun_path, path, strlen(path) + 1);
+	s->pps_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s->pps_fd < 0)
+		fatal("pps: socket");
+	s->pps_next = ts_now_real().tv_sec + 1;
+	schedule_pps(s);
+}
+
 /* ---- receive ---- */
 
 static void
@@ -492,7 +590,8 @@ usage(FILE *f)
 	fprintf(f, "usage: gpssim --pty PATH [--baud N] [--nmea-delay S] [--no-fix] "
 		   "[--fix-after S]\n"
 		   "              [--lat DEG] [--lon DEG] [--alt M] [--seed N] "
-		   "[--pid-file PATH] [-v]\n");
+		   "[--pid-file PATH] [-v]\n"
+		   "              [--pps-socket PATH] [--pps-offset S] [--pps-jitter S]\n");
 }
 
 static double
@@ -582,6 +681,9 @@ main(int argc, char **argv)
 		{ "alt", required_argument, NULL, 'A' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "pid-file", required_argument, NULL, 'P' },
+		{ "pps-socket", required_argument, NULL, 'S' },
+		{ "pps-offset", required_argument, NULL, 'O' },
+		{ "pps-jitter", required_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -590,6 +692,8 @@ main(int argc, char **argv)
 	struct sim *s = &sim;
 	struct mtk_params p = { MTK_DEFAULT_BAUD, 51.4779, -0.0015, 46.0, 0, 0 };
 	double delay = 0.5, fix_after = 0;
+	double pps_offset = 0, pps_jitter = PPSGEN_DEFAULT_JITTER;
+	const char *pps_path = NULL;
 	bool no_fix = false, has_fix_after = false;
 	int verbose = 0, c;
 	char err[256];
@@ -632,6 +736,15 @@ main(int argc, char **argv)
 		case 'P':
 			s->pid_file = optarg;
 			break;
+		case 'S':
+			pps_path = optarg;
+			break;
+		case 'O':
+			pps_offset = num_arg("--pps-offset", optarg, -0.4, 0.4);
+			break;
+		case 'J':
+			pps_jitter = num_arg("--pps-jitter", optarg, 0, 0.1);
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -658,6 +771,9 @@ main(int argc, char **argv)
 	s->junk = p.seed != 0 ? p.seed ^ 0x9e3779b9u : 0x2545f491u;
 	mtk_init(&s->mtk, &p);
 	nmea_lexer_init(&s->lx);
+	ppsgen_init(&s->pps, pps_offset, pps_jitter, p.seed);
+	s->pps_fd = -1;
+	s->pps_on = true;
 
 	signal(SIGPIPE, SIG_IGN);
 	s->loop = ev_new();
@@ -679,6 +795,8 @@ main(int argc, char **argv)
 	on_presence(s);
 	startup_messages(s);
 	schedule_epoch(s, INT64_MIN / 2);
+	if (pps_path != NULL)
+		pps_open(s, pps_path);
 	if (ev_run(s->loop) < 0)
 		log_warn("ev_run");
 
@@ -686,6 +804,8 @@ main(int argc, char **argv)
 	if (s->pid_file != NULL)
 		unlink(s->pid_file);
 	close(s->master);
+	if (s->pps_fd >= 0)
+		close(s->pps_fd);
 	ev_free(s->loop);
 	return 0;
 }

@@ -108,7 +108,59 @@ mtk_init(struct mtk *m, const struct mtk_params *p)
 bool
 mtk_has_fix(const struct mtk *m, int64_t now_ms)
 {
-	return now_ms >= m->fix_at_ms;
+	return !m->fix_lost && now_ms >= m->fix_at_ms;
+}
+
+#define ROLLOVER_S (1024 * 7 * 86400LL)
+
+int
+mtk_set_leap(struct mtk *m, int64_t u)
+{
+	if (u < 0 || u % 60 != 0)
+		return -1;
+	m->leap_at = u;
+	return 0;
+}
+
+int64_t
+mtk_true_second(const struct mtk *m, int64_t h)
+{
+	return m->leap_at > 0 && h >= m->leap_at ? h - 1 : h;
+}
+
+int
+mtk_leap_pending(const struct mtk *m, int64_t h)
+{
+	return m->leap_at > 0 && h < m->leap_at ? 1 : 0;
+}
+
+static void
+utc_tm(int64_t sec, struct tm *tm)
+{
+	time_t t = (time_t)sec;
+
+	if (gmtime_r(&t, tm) == NULL)
+		memset(tm, 0, sizeof(*tm));
+}
+
+void
+mtk_label(const struct mtk *m, int64_t t_ms, struct tm *tm, int *ms)
+{
+	int64_t h = t_ms / 1000, frac = t_ms % 1000;
+	int64_t date_off = m->rollover ? ROLLOVER_S : 0;
+
+	if (frac < 0) {
+		frac += 1000;
+		h--;
+	}
+	*ms = (int)frac;
+	if (m->leap_at > 0 && h == m->leap_at) {
+		/* The inserted second: 23:59:59's date and minute, second 60. */
+		utc_tm(h - 1 - date_off, tm);
+		tm->tm_sec = 60;
+		return;
+	}
+	utc_tm(mtk_true_second(m, h) - date_off, tm);
 }
 
 size_t
@@ -185,18 +237,13 @@ struct epoch {
 static void
 epoch_init(struct mtk *m, int64_t epoch_ms, struct epoch *e)
 {
-	int64_t ms = epoch_ms % 1000;
-	time_t t = (time_t)(epoch_ms / 1000);
 	struct tm tm;
+	int ms;
 
-	if (ms < 0) {
-		ms += 1000;
-		t--;
-	}
-	gmtime_r(&t, &tm);
+	mtk_label(m, epoch_ms, &tm, &ms);
 	e->fix = mtk_has_fix(m, epoch_ms);
 	snprintf(e->hms, sizeof(e->hms), "%02d%02d%02d.%03d", tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (int)ms);
+	    tm.tm_sec, ms);
 	snprintf(e->dmy, sizeof(e->dmy), "%02d%02d%02d", tm.tm_mday, tm.tm_mon + 1,
 	    tm.tm_year % 100);
 	e->day = tm.tm_mday;

@@ -33,6 +33,19 @@
  *   receiver sends (001, 010, 011, 5xx, 7xx) are ignored, so an echoing
  *   terminal cannot start a loop.  Every other number: unsupported.
  *
+ * Faults a test can set at any time (gpssim's control socket): the fix
+ * lost (a receiver that had one says V/0 until the fix is back), the GPS
+ * week-number rollover (dates 1024 weeks in the past, time of day right),
+ * and an inserted leap second.
+ *
+ * Leap second: leap_at is the host-clock (POSIX) second U, a multiple of 60,
+ * that the receiver labels hh:mm:60 (the minute before U).  The host clock
+ * here is the simulator's truth and does not leap, so from U on the
+ * receiver's UTC is one second behind it, as a real receiver is behind a
+ * clock that did not insert the second.  POSIX numbers 23:59:60 like
+ * 23:59:59 (the kernel repeats that second): the true POSIX second of the
+ * edge at host second h is h, or h - 1 from U on.
+ *
  * Bursts: GGA, GSA, GSV, RMC, VTG, GLL, ZDA in that order, each when its
  * divisor selects the epoch (the Nth fix counted from the Unix epoch, so GSV
  * at divisor 5 comes every 5 s at 1 Hz).  Like the real chip at 9600 baud
@@ -46,6 +59,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "pmtk.h"
 
@@ -77,6 +91,9 @@ struct mtk {
 	int interval_ms;            /* PMTK220/300 */
 	int mode;                   /* PMTK225 */
 	int64_t fix_at_ms;
+	bool fix_lost;              /* forced: no fix whatever fix_at_ms says */
+	bool rollover;              /* dates 1024 weeks early */
+	int64_t leap_at;            /* host second labelled :60; 0: none */
 	double lat, lon, alt_m;
 	uint32_t rng;
 	int n_sats, n_used;
@@ -119,6 +136,25 @@ void mtk_burst(struct mtk *m, int64_t epoch_ms, struct mtk_burst *b);
 size_t mtk_budget(const struct mtk *m);
 
 bool mtk_has_fix(const struct mtk *m, int64_t now_ms);
+
+/*
+ * The receiver's label of the host-clock time t_ms (UTC ms): its time of day
+ * and date as the receiver writes them in NMEA, with the leap second's
+ * second 60 and the rollover's date.  *tm_out gets the broken-down fields
+ * (tm_sec may be 60, tm_year counts from 1900); *ms the milliseconds.
+ */
+void mtk_label(const struct mtk *m, int64_t t_ms, struct tm *tm_out, int *ms);
+
+/* The true POSIX second of the PPS edge at host second h (see leap_at). */
+int64_t mtk_true_second(const struct mtk *m, int64_t h);
+
+/* The leap indicator a receiver announcing leap_at reports at host second
+ * h: 1 (insert) until the leap second, then 0. */
+int mtk_leap_pending(const struct mtk *m, int64_t h);
+
+/* Set a leap second at U (a multiple of 60, see leap_at); 0 cancels.
+ * -1 when U is not a minute boundary. */
+int mtk_set_leap(struct mtk *m, int64_t u);
 
 /* A speed PMTK251 accepts (0 excluded). */
 bool mtk_baud_valid(int baud);
