@@ -9,7 +9,7 @@ what=${1:-build}
 case $(uname -s) in
 Linux)
 	build="make gcc libc6-dev pps-tools"
-	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 python3-gammu"
+	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu"
 	;;
 FreeBSD)
 	build="gmake"
