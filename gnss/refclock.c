@@ -171,7 +171,13 @@ label_of(struct refclock *rc, const struct nmea_msg *m)
 	if (!t->valid || !d->valid || t->nsec != 0 || !rc->fix_valid)
 		return -1;
 	time_t s = refclock_utc(d->year, d->month, d->day, t->hour, t->min, t->sec);
-	return s < 0 ? -1 : unroll_weeks(rc, s);
+	if (s < 0)
+		return -1;
+	/* A leap second, 23:59:60, has the number POSIX gives 23:59:59 (the
+	 * kernel repeats that second), so the edge after it is 00:00:00's. */
+	if (t->sec == 60)
+		s--;
+	return unroll_weeks(rc, s);
 }
 
 bool
@@ -181,7 +187,9 @@ refclock_nmea(struct refclock *rc, const struct nmea_msg *m, struct timespec t,
 	struct nmea_time tt;
 
 	if (time_field(m, &tt)) {
-		int tod = tt.hour * 3600 + tt.min * 60 + tt.sec;
+		/* Not seconds since midnight: hh:mm:60 must differ from the
+		 * next minute's :00, or a leap second would swallow a burst. */
+		int tod = (tt.hour * 60 + tt.min) * 61 + tt.sec;
 		if (!rc->in_burst || tod != rc->tod) {
 			rc->in_burst = true;
 			rc->tod = tod;

@@ -33,6 +33,7 @@
 #include "nmea.h"
 #include "ppsgen.h"
 #include "pty.h"
+#include "simctl.h"
 #include "tsmath.h"
 
 #define TICK_MS 4           /* pacing granularity: ~4 characters at 9600 */
@@ -41,6 +42,7 @@
 #define MAX_CATCHUP_MS 50   /* a late tick sends at most this much at once */
 #define CHUNK_MAX 512
 #define PPS_WAKE_MS 5       /* after the edge, which the "kernel" has stamped */
+#define CTL_CLIENTS 8
 
 struct reply {
 	char text[MTK_REPLY_MAX];
@@ -50,7 +52,7 @@ struct reply {
 };
 
 struct tx {
-	char burst[MTK_BURST_MAX + NMEA_MAX_LINE + 3];
+	char burst[MTK_BURST_MAX + NMEA_MAX_LINE + 3 + SIMCTL_GARBAGE_MAX];
 	size_t burst_len, burst_pos;
 	struct reply reply[MAX_REPLIES];
 	int n_replies;
@@ -62,15 +64,24 @@ struct tx {
 	double garble_acc;          /* host characters owed for garbled input */
 };
 
+struct ctl_client {
+	struct sim *sim;
+	int fd;                     /* -1: free slot */
+	char buf[SIMCTL_LINE_MAX];
+	size_t len;
+};
+
 struct sim {
 	struct ev_loop *loop;
 	struct mtk mtk;
 	struct tx tx;
 	struct nmea_lexer lx;
-	int master;
+	int master;                 /* -1: unplugged */
 	bool host;                  /* a host has the slave open */
+	ev_timer_id presence_timer;
 	int64_t delay_ms;           /* after the second edge, at 1 Hz */
 	int64_t planned;            /* the epoch (UTC ms) the timer is set for */
+	struct timespec planned_start; /* monotonic: when its burst is due */
 	ev_timer_id epoch_timer;
 	uint32_t junk;              /* random source for garbled bytes */
 	char slave[256];
@@ -85,6 +96,13 @@ struct sim {
 	ev_timer_id pps_timer;
 	int pps_errno;              /* last send error reported */
 	unsigned long pps_sent;
+	/* faults */
+	uint8_t garbage[SIMCTL_GARBAGE_MAX];
+	size_t garbage_len;         /* to splice into the next burst */
+	/* control socket */
+	const char *ctl_path;
+	int ctl_fd;
+	struct ctl_client ctl[CTL_CLIENTS];
 };
 
 static int64_t
@@ -230,16 +248,30 @@ tx_take(struct tx *t, char *out, size_t max, int *new_baud)
 
 static void on_tick(void *arg);
 
+/* The line starts sending at start (monotonic; now at the latest): the
+ * first character is whole at the far end one character time later, so
+ * that is when it is written.  A timer that fired late makes the first
+ * write carry the characters the line would have sent meanwhile, so the
+ * host, counting characters back, still finds the true start. */
+static void
+tx_kick_at(struct sim *s, struct timespec start)
+{
+	struct timespec now = ts_now_mono();
+
+	if (s->tx.tick != 0)
+		return;
+	s->tx.last = ts_cmp(start, now) < 0 ? start : now;
+	s->tx.credit = 0;
+	s->tx.tick = ev_timer_at(s->loop, ts_add_ns(s->tx.last, 10000000000LL / s->mtk.baud),
+	    on_tick, s);
+	if (s->tx.tick == 0)
+		log_warnx("cannot add the transmit timer");
+}
+
 static void
 tx_kick(struct sim *s)
 {
-	if (s->tx.tick != 0)
-		return;
-	s->tx.last = ts_now_mono();
-	s->tx.credit = 0;
-	s->tx.tick = ev_timer_add(s->loop, TICK_MS, on_tick, s);
-	if (s->tx.tick == 0)
-		log_warnx("cannot add the transmit timer");
+	tx_kick_at(s, ts_now_mono());
 }
 
 static void
@@ -296,10 +328,28 @@ queue_reply(struct sim *s, const struct mtk_reply *r)
 	tx_kick(s);
 }
 
+/* Pending garbage goes into the middle of the burst just queued, at a
+ * random place: a sentence is cut, as by a bad contact. */
+static void
+splice_garbage(struct sim *s)
+{
+	struct tx *t = &s->tx;
+	size_t at, n = s->garbage_len;
+
+	if (t->burst_len + n > sizeof(t->burst))
+		n = sizeof(t->burst) - t->burst_len;
+	at = t->burst_len / 4 + (t->burst_len > 1 ? s->junk % (t->burst_len / 2) : 0);
+	memmove(t->burst + at + n, t->burst + at, t->burst_len - at);
+	memcpy(t->burst + at, s->garbage, n);
+	t->burst_len += n;
+	log_info("%zu bytes of garbage spliced into the burst at character %zu", n, at);
+	s->garbage_len = 0;
+}
+
 /* A new burst: what the line has not started of the previous one is lost
  * (the sentence on the wire is finished). */
 static void
-queue_burst(struct sim *s, const struct mtk_burst *b)
+queue_burst(struct sim *s, const struct mtk_burst *b, struct timespec start)
 {
 	struct tx *t = &s->tx;
 	size_t keep = 0;
@@ -316,7 +366,9 @@ queue_burst(struct sim *s, const struct mtk_burst *b)
 	memcpy(t->burst + keep, b->text, b->len);
 	t->burst_len = keep + b->len;
 	t->burst_pos = 0;
-	tx_kick(s);
+	if (s->garbage_len > 0)
+		splice_garbage(s);
+	tx_kick_at(s, start);
 }
 
 /* ---- fix epochs ---- */
@@ -345,6 +397,7 @@ schedule_epoch(struct sim *s, int64_t after)
 
 	s->planned = mtk_next_epoch(&s->mtk, from);
 	when = ts_add_ns(ts_now_mono(), (s->planned + d - now) * 1000000);
+	s->planned_start = when;
 	s->epoch_timer = ev_timer_at(s->loop, when, on_epoch, s);
 	if (s->epoch_timer == 0)
 		fatalx("cannot add the epoch timer");
@@ -374,15 +427,17 @@ on_epoch(void *arg)
 		schedule_epoch(s, INT64_MIN / 2);
 		return;
 	}
-	if (now > epoch + d + iv)
+	if (now > epoch + d + iv) {
 		epoch = mtk_next_epoch(&s->mtk, now - d) - iv; /* stepped ahead, or we stalled */
+		s->planned_start = ts_now_mono();
+	}
 	mtk_burst(&s->mtk, epoch, &b);
 	log_debug("epoch %lld.%03lld: %d sentences, %zu characters%s", (long long)(epoch / 1000),
 	    (long long)(epoch % 1000), b.n_sent, b.len, s->host ? "" : " (nobody listening)");
 	if (b.n_dropped > 0)
 		log_info("%d sentences do not fit in %zu characters at %d baud: dropped",
 		    b.n_dropped, mtk_budget(&s->mtk), s->mtk.baud);
-	queue_burst(s, &b);
+	queue_burst(s, &b, s->planned_start);
 	/* Never the same epoch twice, even when the timer fired a hair early. */
 	schedule_epoch(s, epoch);
 }
@@ -525,8 +580,10 @@ on_presence(void *arg)
 {
 	struct sim *s = arg;
 
+	s->presence_timer = 0;
 	if (!pty_host_present(s->master)) {
-		if (ev_timer_add(s->loop, PRESENCE_MS, on_presence, s) == 0)
+		s->presence_timer = ev_timer_add(s->loop, PRESENCE_MS, on_presence, s);
+		if (s->presence_timer == 0)
 			fatalx("cannot add the presence timer");
 		return;
 	}
@@ -547,7 +604,8 @@ host_gone(struct sim *s)
 	ev_fd_del(s->loop, s->master);
 	/* What the host left unread is gone with the port. */
 	tcflush(s->master, TCIOFLUSH);
-	if (ev_timer_add(s->loop, PRESENCE_MS, on_presence, s) == 0)
+	s->presence_timer = ev_timer_add(s->loop, PRESENCE_MS, on_presence, s);
+	if (s->presence_timer == 0)
 		fatalx("cannot add the presence timer");
 }
 
@@ -591,7 +649,9 @@ usage(FILE *f)
 		   "[--fix-after S]\n"
 		   "              [--lat DEG] [--lon DEG] [--alt M] [--seed N] "
 		   "[--pid-file PATH] [-v]\n"
-		   "              [--pps-socket PATH] [--pps-offset S] [--pps-jitter S]\n");
+		   "              [--pps-socket PATH] [--pps-offset S] [--pps-jitter S] "
+		   "[--no-pps]\n"
+		   "              [--control PATH] [--rollover] [--leap-at UNIXTIME]\n");
 }
 
 static double
@@ -609,19 +669,27 @@ num_arg(const char *opt, const char *s, double lo, double hi)
 	return v;
 }
 
-static void
-make_link(struct sim *s)
+static int
+make_link(struct sim *s, char *err, size_t errlen)
 {
 	struct stat st;
 
 	if (lstat(s->link, &st) == 0) {
-		if (!S_ISLNK(st.st_mode))
-			fatalx("%s exists and is not a symbolic link: not replacing it", s->link);
-		if (unlink(s->link) < 0)
-			fatal("unlink %s", s->link);
+		if (!S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen, "%s exists and is not a symbolic link: "
+			    "not replacing it", s->link);
+			return -1;
+		}
+		if (unlink(s->link) < 0) {
+			snprintf(err, errlen, "unlink %s: %s", s->link, strerror(errno));
+			return -1;
+		}
 	}
-	if (symlink(s->slave, s->link) < 0)
-		fatal("symlink %s -> %s", s->link, s->slave);
+	if (symlink(s->slave, s->link) < 0) {
+		snprintf(err, errlen, "symlink %s -> %s: %s", s->link, s->slave, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* Remove the link only while it still points at our pty: another gpssim
@@ -667,6 +735,282 @@ startup_messages(struct sim *s)
 	queue_reply(s, &r);
 }
 
+/* ---- faults ---- */
+
+/* The adapter is pulled: the host's port goes away with everything queued. */
+static int
+unplug(struct sim *s, char *err, size_t errlen)
+{
+	struct tx *t = &s->tx;
+
+	if (s->master < 0) {
+		snprintf(err, errlen, "already unplugged");
+		return -1;
+	}
+	if (s->host) {
+		ev_fd_del(s->loop, s->master);
+		s->host = false;
+	}
+	ev_timer_cancel(s->loop, s->presence_timer);
+	s->presence_timer = 0;
+	remove_link(s);
+	close(s->master);
+	s->master = -1;
+	t->burst_len = t->burst_pos = 0;
+	t->n_replies = 0;
+	t->in_reply = false;
+	t->reply_pos = 0;
+	log_info("unplugged: %s removed", s->link);
+	return 0;
+}
+
+/* Plugged back: a new port (another pts number, as a new ttyUSBn would
+ * be), the link made again.  The receiver kept its power and settings. */
+static int
+replug(struct sim *s, char *err, size_t errlen)
+{
+	if (s->master >= 0) {
+		snprintf(err, errlen, "not unplugged");
+		return -1;
+	}
+	s->master = pty_open(s->mtk.baud, s->slave, sizeof(s->slave), err, errlen);
+	if (s->master < 0)
+		return -1;
+	if (make_link(s, err, errlen) < 0) {
+		close(s->master);
+		s->master = -1;
+		return -1;
+	}
+	nmea_lexer_init(&s->lx);
+	on_presence(s);
+	log_info("replugged: %s -> %s", s->link, s->slave);
+	return 0;
+}
+
+static void
+status_line(struct sim *s, char *out, size_t len)
+{
+	int64_t now = now_real_ms();
+	char leap[32];
+
+	if (s->mtk.leap_at > 0)
+		snprintf(leap, sizeof(leap), "%lld", (long long)s->mtk.leap_at);
+	else
+		snprintf(leap, sizeof(leap), "none");
+	snprintf(out, len, "ok fix=%s pps=%s pps_sent=%lu plugged=%s host=%s baud=%d "
+	    "interval_ms=%d nmea_delay=%.3f rollover=%s leap=%s link=%s slave=%s\n",
+	    mtk_has_fix(&s->mtk, now) ? "yes" : "no", s->pps_fd < 0 ? "none" :
+	    s->pps_on ? "on" : "off", s->pps_sent, s->master >= 0 ? "yes" : "no",
+	    s->host ? "yes" : "no", s->mtk.baud, s->mtk.interval_ms, s->delay_ms / 1000.0,
+	    s->mtk.rollover ? "on" : "off", leap, s->link, s->master >= 0 ? s->slave : "-");
+}
+
+/* Carry out one command; the answer, with its line end, goes into out. */
+static void
+control_command(struct sim *s, const char *line, size_t len, char *out, size_t outlen)
+{
+	struct simctl_cmd c;
+	char err[512];
+	int64_t now = now_real_ms();
+
+	if (simctl_parse(line, len, &c, err, sizeof(err)) < 0) {
+		snprintf(out, outlen, "error: %s\n", err);
+		return;
+	}
+	switch (c.op) {
+	case SIMCTL_FIX_LOST:
+		s->mtk.fix_lost = true;
+		break;
+	case SIMCTL_FIX_OK:
+		s->mtk.fix_lost = false;
+		if (s->mtk.fix_at_ms > now)
+			s->mtk.fix_at_ms = now;
+		break;
+	case SIMCTL_PPS_STOP:
+		s->pps_on = false;
+		break;
+	case SIMCTL_PPS_START:
+		s->pps_on = true;
+		break;
+	case SIMCTL_GARBAGE:
+		s->garbage_len = (size_t)c.n;
+		simctl_garbage(&s->junk, s->garbage, s->garbage_len);
+		break;
+	case SIMCTL_UNPLUG:
+		if (unplug(s, err, sizeof(err)) < 0) {
+			snprintf(out, outlen, "error: %s\n", err);
+			return;
+		}
+		break;
+	case SIMCTL_REPLUG:
+		if (replug(s, err, sizeof(err)) < 0) {
+			snprintf(out, outlen, "error: %s\n", err);
+			return;
+		}
+		break;
+	case SIMCTL_LEAP_INSERT:
+		mtk_set_leap(&s->mtk, simctl_next_midnight(now / 1000));
+		break;
+	case SIMCTL_LEAP_INSERT_AT:
+		if (c.n * 1000 <= now) {
+			snprintf(out, outlen, "error: %lld has passed\n", (long long)c.n);
+			return;
+		}
+		mtk_set_leap(&s->mtk, c.n);
+		break;
+	case SIMCTL_LEAP_CANCEL:
+		s->mtk.leap_at = 0;
+		break;
+	case SIMCTL_ROLLOVER_ON:
+		s->mtk.rollover = true;
+		break;
+	case SIMCTL_ROLLOVER_OFF:
+		s->mtk.rollover = false;
+		break;
+	case SIMCTL_NMEA_DELAY:
+		s->delay_ms = llround(c.seconds * 1000);
+		reschedule_epoch(s);
+		break;
+	case SIMCTL_STATUS:
+		status_line(s, out, outlen);
+		return;
+	case SIMCTL_HELP:
+		snprintf(out, outlen, "ok commands:\n%s", simctl_help);
+		return;
+	}
+	log_info("control: %.*s", (int)len, line);
+	snprintf(out, outlen, "ok\n");
+}
+
+/* ---- control socket ---- */
+
+static void
+ctl_drop(struct ctl_client *c)
+{
+	ev_fd_del(c->sim->loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+}
+
+static void
+ctl_send(struct ctl_client *c, const char *text)
+{
+	size_t len = strlen(text), off = 0;
+
+	while (off < len) {
+		ssize_t n = send(c->fd, text + off, len - off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static void
+on_ctl_client(int fd, short revents, void *arg)
+{
+	struct ctl_client *c = arg;
+	char out[1024];
+	ssize_t n;
+	char *nl;
+
+	(void)revents;
+	n = recv(fd, c->buf + c->len, sizeof(c->buf) - c->len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		ctl_drop(c);
+		return;
+	}
+	c->len += (size_t)n;
+	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
+		size_t ll = (size_t)(nl - c->buf);
+
+		control_command(c->sim, c->buf, ll, out, sizeof(out));
+		ctl_send(c, out);
+		memmove(c->buf, nl + 1, c->len - ll - 1);
+		c->len -= ll + 1;
+		if (c->fd < 0)
+			return;
+	}
+	if (c->len == sizeof(c->buf)) {
+		ctl_send(c, "error: line too long\n");
+		ctl_drop(c);
+	}
+}
+
+static void
+on_ctl_accept(int fd, short revents, void *arg)
+{
+	struct sim *s = arg;
+	int cfd;
+
+	(void)revents;
+	cfd = accept(fd, NULL, NULL);
+	if (cfd < 0)
+		return;
+	for (int i = 0; i < CTL_CLIENTS; i++) {
+		struct ctl_client *c = &s->ctl[i];
+
+		if (c->fd >= 0)
+			continue;
+		c->sim = s;
+		c->fd = cfd;
+		c->len = 0;
+		if (ev_fd_add(s->loop, cfd, POLLIN, on_ctl_client, c) < 0) {
+			close(cfd);
+			c->fd = -1;
+		}
+		return;
+	}
+	send(cfd, "error: too many control connections\n", 37, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(cfd);
+}
+
+static void
+control_open(struct sim *s)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+
+	for (int i = 0; i < CTL_CLIENTS; i++)
+		s->ctl[i].fd = -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(s->ctl_path) >= sizeof(sun.sun_path))
+		fatalx("--control: path too long: %s", s->ctl_path);
+	memcpy(sun.sun_path, s->ctl_path, strlen(s->ctl_path) + 1);
+	if (lstat(s->ctl_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			fatalx("%s exists and is not a socket: not replacing it", s->ctl_path);
+		unlink(s->ctl_path);
+	}
+	s->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s->ctl_fd < 0)
+		fatal("control: socket");
+	if (bind(s->ctl_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    listen(s->ctl_fd, CTL_CLIENTS) < 0)
+		fatal("control: %s", s->ctl_path);
+	if (ev_fd_add(s->loop, s->ctl_fd, POLLIN, on_ctl_accept, s) < 0)
+		fatal("control: event loop");
+}
+
+static void
+control_close(struct sim *s)
+{
+	if (s->ctl_fd < 0)
+		return;
+	for (int i = 0; i < CTL_CLIENTS; i++)
+		if (s->ctl[i].fd >= 0)
+			ctl_drop(&s->ctl[i]);
+	ev_fd_del(s->loop, s->ctl_fd);
+	close(s->ctl_fd);
+	unlink(s->ctl_path);
+	s->ctl_fd = -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -684,6 +1028,10 @@ main(int argc, char **argv)
 		{ "pps-socket", required_argument, NULL, 'S' },
 		{ "pps-offset", required_argument, NULL, 'O' },
 		{ "pps-jitter", required_argument, NULL, 'J' },
+		{ "no-pps", no_argument, NULL, 'N' },
+		{ "control", required_argument, NULL, 'C' },
+		{ "rollover", no_argument, NULL, 'R' },
+		{ "leap-at", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -694,9 +1042,11 @@ main(int argc, char **argv)
 	double delay = 0.5, fix_after = 0;
 	double pps_offset = 0, pps_jitter = PPSGEN_DEFAULT_JITTER;
 	const char *pps_path = NULL;
+	bool no_pps = false, rollover = false;
+	int64_t leap_at = 0;
 	bool no_fix = false, has_fix_after = false;
 	int verbose = 0, c;
-	char err[256];
+	char err[1024];
 
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -745,6 +1095,23 @@ main(int argc, char **argv)
 		case 'J':
 			pps_jitter = num_arg("--pps-jitter", optarg, 0, 0.1);
 			break;
+		case 'N':
+			no_pps = true;
+			break;
+		case 'C':
+			s->ctl_path = optarg;
+			break;
+		case 'R':
+			rollover = true;
+			break;
+		case 'L':
+			leap_at = (int64_t)num_arg("--leap-at", optarg, 60, 253402300740.0);
+			if (leap_at % 60 != 0) {
+				fprintf(stderr, "gpssim: --leap-at: %s is not a whole minute "
+						"(the second labelled :60)\n", optarg);
+				return 2;
+			}
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -772,8 +1139,12 @@ main(int argc, char **argv)
 	mtk_init(&s->mtk, &p);
 	nmea_lexer_init(&s->lx);
 	ppsgen_init(&s->pps, pps_offset, pps_jitter, p.seed);
+	s->mtk.rollover = rollover;
+	if (leap_at > 0)
+		mtk_set_leap(&s->mtk, leap_at);
 	s->pps_fd = -1;
-	s->pps_on = true;
+	s->pps_on = !no_pps;
+	s->ctl_fd = -1;
 
 	signal(SIGPIPE, SIG_IGN);
 	s->loop = ev_new();
@@ -784,9 +1155,8 @@ main(int argc, char **argv)
 	    ev_signal(s->loop, SIGHUP, on_signal, s) < 0)
 		fatal("ev_signal");
 	s->master = pty_open(p.baud, s->slave, sizeof(s->slave), err, sizeof(err));
-	if (s->master < 0)
+	if (s->master < 0 || make_link(s, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	make_link(s);
 	if (s->pid_file != NULL)
 		write_pid_file(s->pid_file);
 	log_info("%s -> %s, %d baud, fix %s", s->link, s->slave, s->mtk.baud,
@@ -797,13 +1167,18 @@ main(int argc, char **argv)
 	schedule_epoch(s, INT64_MIN / 2);
 	if (pps_path != NULL)
 		pps_open(s, pps_path);
+	if (s->ctl_path != NULL)
+		control_open(s);
 	if (ev_run(s->loop) < 0)
 		log_warn("ev_run");
 
-	remove_link(s);
+	control_close(s);
+	if (s->master >= 0) {
+		remove_link(s);
+		close(s->master);
+	}
 	if (s->pid_file != NULL)
 		unlink(s->pid_file);
-	close(s->master);
 	if (s->pps_fd >= 0)
 		close(s->pps_fd);
 	ev_free(s->loop);
