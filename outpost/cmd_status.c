@@ -110,39 +110,37 @@ num(const char *json, const char *section, const char *key)
 	return strcmp(s, "-") == 0 ? 0 : atof(s);
 }
 
+/* Each printed value gets its own buffer: they are all alive in one printf. */
+#define F(i, sec, key) field(j, sec, key, v[i], sizeof(v[0]))
+
 static void
 show_stratumd(const char *j)
 {
-	char a[64], b[64], c[64], d[64];
+	char v[8][64];
 
-	printf("stratumd: %s, stratum %s, refid %s%s\n", field(j, "sync", "state", a, sizeof(a)),
-	    field(j, "sync", "stratum", b, sizeof(b)), field(j, "sync", "refid", c, sizeof(c)),
-	    strcmp(field(j, "sync", "clock_control", d, sizeof(d)), "false") == 0 ?
-	    " (clock control off)" : "");
+	printf("stratumd: %s, stratum %s, refid %s%s\n", F(0, "sync", "state"),
+	    F(1, "sync", "stratum"), F(2, "sync", "refid"),
+	    strcmp(F(3, "sync", "clock_control"), "false") == 0 ? " (clock control off)" : "");
 	printf("  offset %+.3f us  jitter %.3f us  frequency %+.3f ppm  error %.3f us\n",
 	    num(j, "sync", "offset") * 1e6, num(j, "sync", "jitter") * 1e6,
 	    num(j, "sync", "frequency_ppm"), num(j, "sync", "error") * 1e6);
 	printf("  gps  %s: %s, fix %s, quality %s, %s satellites, %s sentences (%s rejected)\n",
-	    field(j, "gps", "device", a, sizeof(a)),
-	    strcmp(field(j, "gps", "open", b, sizeof(b)), "true") == 0 ? "open" : "NOT OPEN",
-	    field(j, "gps", "status", c, sizeof(c)), field(j, "gps", "quality", d, sizeof(d)),
-	    field(j, "gps", "sats", b, sizeof(b)), field(j, "gps", "sentences", c, sizeof(c)),
-	    field(j, "gps", "rejected", a, sizeof(a)));
-	printf("  pps  %s: %s edges, %s used, %s\n", field(j, "pps", "source", a, sizeof(a)),
-	    field(j, "pps", "edges", b, sizeof(b)), field(j, "pps", "used", c, sizeof(c)),
-	    strcmp(field(j, "pps", "in_use", d, sizeof(d)), "true") == 0 ? "in use" :
-	    "not in use");
-	if (strcmp(field(j, "nmea_delay", "calibrated", a, sizeof(a)), "true") == 0)
+	    F(0, "gps", "device"), strcmp(F(1, "gps", "open"), "true") == 0 ? "open" : "NOT OPEN",
+	    F(2, "gps", "status"), F(3, "gps", "quality"), F(4, "gps", "sats"), F(5, "gps", "sentences"),
+	    F(6, "gps", "rejected"));
+	printf("  pps  %s: %s edges, %s used, %s\n", F(0, "pps", "source"), F(1, "pps", "edges"),
+	    F(2, "pps", "used"), strcmp(F(3, "pps", "in_use"), "true") == 0 ? "in use" : "not in use");
+	if (strcmp(F(0, "nmea_delay", "calibrated"), "true") == 0)
 		printf("  nmea offset %.3f ms after the PPS edge (%s measurements)\n",
-		    num(j, "nmea_delay", "seconds") * 1e3,
-		    field(j, "nmea_delay", "measurements", b, sizeof(b)));
+		    num(j, "nmea_delay", "seconds") * 1e3, F(1, "nmea_delay", "measurements"));
 	else
 		printf("  nmea offset not calibrated yet\n");
 	printf("  ntp  %s requests, %s answered, %s KoD, %s denied, %s malformed\n",
-	    field(j, "server", "received", a, sizeof(a)), field(j, "server", "replied", b, sizeof(b)),
-	    field(j, "server", "kod", c, sizeof(c)), field(j, "server", "denied", d, sizeof(d)),
-	    field(j, "server", "malformed", a, sizeof(a)));
+	    F(0, "server", "received"), F(1, "server", "replied"), F(2, "server", "kod"),
+	    F(3, "server", "denied"), F(4, "server", "malformed"));
 }
+
+#undef F
 
 int
 cmd_status(int argc, char **argv)

@@ -39,13 +39,15 @@ sync_sample(struct stratumd *sd, const struct refclock_sample *s)
 
 	sd->gps.last_offset = s->offset;
 	sd->gps.have_sample = true;
-	export_sample(sd, s);
 	if (s->pps)
 		sd->gps.use_pps = true;
 	else if (pps_fresh(sd))
 		return;
 	else
 		sd->gps.use_pps = false;
+	/* Only what steers our clock goes out: a chronyd fed the ~1 ms NMEA
+	 * samples between PPS samples would filter them as one noisy source. */
+	export_sample(sd, s);
 
 	ls.when = s->local;
 	ls.offset = -s->offset; /* the loop wants local - reference */

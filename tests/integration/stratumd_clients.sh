@@ -1,0 +1,337 @@
+#!/usr/bin/env bash
+# stratumd against NTP clients that are not ours: chronyd -Q and ntpsec's
+# ntpdig must accept its answers as stratum 1 with a small offset (both
+# sides read the same system clock), and what a user would notice of its
+# defences: the access list, the rate limiter's kiss-o'-death, malformed
+# datagrams ignored and counted, answers never larger than requests, IPv6.
+#
+# Everything runs in a network namespace made for the test (ntpdig only
+# speaks to port 123), deleted on the way out.  stratumd never steers the
+# clock here (-x); gpssim gives it NMEA on a pty and PPS on a socket.
+. "$(dirname "$0")/lib.sh"
+
+need() { # command what-for
+	command -v "$1" >/dev/null 2>&1 && return 0
+	echo "# $1 missing ($2): run sh scripts/deps.sh check"
+	not_ok "$1 is installed"
+	done_testing
+}
+need chronyd "the reference client"
+need python3 "the raw NTP client below"
+need ip "network namespaces"
+if [ "$(id -u)" -ne 0 ]; then
+	not_ok "running as root (network namespaces need it)"
+	done_testing
+fi
+
+ntpdig=$(sh "$OUTPOST_TOP/scripts/ntpsec-tools.sh" 2>"$T/ntpsec-tools.log")
+if [ -n "$ntpdig" ] && [ -x "$ntpdig" ]; then
+	ok "ntpsec's ntpdig unpacked ($ntpdig)"
+else
+	not_ok "ntpsec's ntpdig unpacked"
+	sed 's/^/# /' "$T/ntpsec-tools.log"
+	ntpdig=""
+fi
+
+ns=outpost-test-$$
+if ip netns add "$ns" && ip -n "$ns" link set lo up; then
+	ok "network namespace $ns"
+else
+	not_ok "network namespace $ns"
+	done_testing
+fi
+# The processes inside are stopped by PID first (lib.sh), then the
+# namespace goes.
+trap '_cleanup; ip netns del "$ns" 2>/dev/null' EXIT
+in_ns() { ip netns exec "$ns" "$@"; }
+
+# A raw NTP client: sends what it is told, prints one line per answer.
+cat >"$T/probe.py" <<'EOF'
+import argparse, socket, struct, time
+
+NTP_UNIX = 2208988800
+p = argparse.ArgumentParser()
+p.add_argument("host")
+p.add_argument("port", type=int)
+p.add_argument("--src", help="source address to send from")
+p.add_argument("--count", type=int, default=1, help="requests, back to back")
+p.add_argument("--len", type=int, default=48, help="datagram length")
+p.add_argument("--version", type=int, default=4)
+p.add_argument("--mode", type=int, default=3)
+p.add_argument("--wait", type=float, default=1.0)
+a = p.parse_args()
+
+def ntp_time(t):
+    return int((t + NTP_UNIX) * 2**32) & (2**64 - 1)
+
+def from_ntp(v):
+    return v / 2**32 - NTP_UNIX
+
+fam = socket.AF_INET6 if ":" in a.host else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+if a.src:
+    s.bind((a.src, 0))
+s.connect((a.host, a.port))
+sent = {}
+for i in range(a.count):
+    t1 = time.time()
+    tx = ntp_time(t1) + i          # distinct even within a clock tick
+    pkt = bytearray(max(a.len, 48))
+    pkt[0] = (a.version & 7) << 3 | (a.mode & 7)
+    struct.pack_into("!Q", pkt, 40, tx)
+    s.send(bytes(pkt[:a.len]))
+    sent[tx] = t1
+s.settimeout(0.05)
+end = time.time() + a.wait
+n = 0
+while time.time() < end:
+    try:
+        r = s.recv(2048)
+    except socket.timeout:
+        continue
+    t4 = time.time()
+    n += 1
+    if len(r) < 48:
+        print("answer len=%d short" % len(r))
+        continue
+    li, vn, mode = r[0] >> 6, (r[0] >> 3) & 7, r[0] & 7
+    stratum = r[1]
+    refid = r[12:16]
+    org, rx, txs = struct.unpack("!QQQ", r[24:48])
+    if stratum <= 1:
+        rid = refid.rstrip(b"\0").decode("ascii", "replace")
+    else:
+        rid = ".".join(str(b) for b in refid)
+    t1 = sent.get(org)
+    if t1 is None:
+        print("answer len=%d li=%d vn=%d mode=%d stratum=%d refid=%s origin=bad"
+              % (len(r), li, vn, mode, stratum, rid))
+        continue
+    off = ((from_ntp(rx) - t1) + (from_ntp(txs) - t4)) / 2
+    print("answer len=%d li=%d vn=%d mode=%d stratum=%d refid=%s origin=ok offset=%.6f"
+          % (len(r), li, vn, mode, stratum, rid, off))
+print("answers=%d" % n)
+EOF
+probe() { in_ns python3 "$T/probe.py" "$@"; }
+
+status() { outpost status --json --stratumd "$1"; }
+# counter SOCKET SECTION KEY: a number from stratumd's status
+counter() {
+	status "$1" | python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print(d[sys.argv[1]][sys.argv[2]])' "$2" "$3"
+}
+synchronised() { status "$1" 2>/dev/null | grep -q '"synchronised":true'; }
+
+# ---- the server clients will ask: locked to gpssim's PPS, port 123 ----
+
+spawn gpssim --pty "$T/gps0" --pps-socket "$T/pps.sock" 2>"$T/sim.log"
+check "gpssim creates its pty link" wait_for 5 test -L "$T/gps0"
+cat >"$T/main.conf" <<EOF
+gps $T/gps0
+pps-socket $T/pps.sock
+listen 127.0.0.1
+listen ::1
+port 123
+ratelimit off
+statedir $T
+control $T/main.sock
+EOF
+spawn ip netns exec "$ns" stratumd -d -x -f "$T/main.conf" 2>"$T/main.log"
+main=$LAST_PID
+check "stratumd answers its control socket" wait_for 10 test -S "$T/main.sock"
+
+# Before the loop locks, answers must say so: LI 3, stratum 16.
+out=$(probe 127.0.0.1 123)
+case $out in
+*"li=3 "*"stratum=16 "*"answers=1") ok "unsynchronised: LI 3, stratum 16" ;;
+*"stratum=1 "*) ok "unsynchronised: (already locked, nothing to see)" ;;
+*) not_ok "unsynchronised: LI 3, stratum 16 ($out)" ;;
+esac
+
+if wait_for 180 synchronised "$T/main.sock"; then
+	ok "stratumd locks to PPS ($(counter "$T/main.sock" pps edges) edges)"
+else
+	not_ok "stratumd locks to PPS"
+	status "$T/main.sock" | sed 's/^/# /'
+	sed 's/^/# /' "$T/main.log" | tail -n 20
+	done_testing
+fi
+
+# ---- chronyd: a real client, never touching the clock (-Q) ----
+
+# |x| < 0.01 for a decimal number x
+small() { awk -v x="$1" 'BEGIN { exit !(x != "" && x < 0.01 && x > -0.01) }'; }
+# chrony prints "System clock wrong by X seconds (ignored)" and exits 0
+# when it got a usable answer, "Timeout reached" and 1 when it did not.
+chrony_offset() { sed -n 's/.*System clock wrong by \([-+0-9.e]*\) seconds.*/\1/p' "$1"; }
+
+in_ns timeout 30 chronyd -Q -u root -t 15 \
+    "server 127.0.0.1 port 123 iburst minpoll 0 maxpoll 0" "pidfile $T/chrony1.pid" \
+    >"$T/chrony1.log" 2>&1
+rc=$?
+off=$(chrony_offset "$T/chrony1.log")
+expect_eq "chronyd -Q (directive on the command line) exits 0" 0 $rc
+if small "$off"; then ok "chronyd -Q: offset $off s"
+else not_ok "chronyd -Q: offset '$off' s, want |x| < 0.01"; sed 's/^/# /' "$T/chrony1.log"; fi
+
+cat >"$T/chrony.conf" <<EOF
+server 127.0.0.1 port 123 iburst
+pidfile $T/chrony2.pid
+cmdport 0
+EOF
+in_ns timeout 30 chronyd -Q -u root -t 15 -f "$T/chrony.conf" >"$T/chrony2.log" 2>&1
+rc=$?
+off=$(chrony_offset "$T/chrony2.log")
+expect_eq "chronyd -Q -f chrony.conf exits 0" 0 $rc
+if small "$off"; then ok "chronyd -Q -f: offset $off s"
+else not_ok "chronyd -Q -f: offset '$off' s, want |x| < 0.01"; sed 's/^/# /' "$T/chrony2.log"; fi
+check "chronyd said nothing was wrong with the answers" \
+    bash -c "! grep -Eiq 'invalid|bogus|KoD|unsynchron' '$T/chrony1.log' '$T/chrony2.log'"
+
+# ---- ntpsec's ntpdig, query mode only (never -S/-s) ----
+
+dig() { # address
+	in_ns timeout 20 "$ntpdig" -j -t 3 "$1" 2>"$T/ntpdig.err"
+}
+dig_field() { # json key
+	python3 -c 'import json, sys
+d = json.loads(sys.stdin.read())
+print(d[sys.argv[1]])' "$1" 2>/dev/null
+}
+if [ -n "$ntpdig" ]; then
+	for addr in 127.0.0.1 ::1; do
+		j=$(dig "$addr")
+		expect_eq "ntpdig $addr: stratum 1" 1 "$(echo "$j" | dig_field stratum)"
+		expect_eq "ntpdig $addr: no leap warning" no-leap "$(echo "$j" | dig_field leap)"
+		off=$(echo "$j" | dig_field offset)
+		if small "$off"; then ok "ntpdig $addr: offset $off s"
+		else not_ok "ntpdig $addr: offset '$off' s ($j; $(cat "$T/ntpdig.err"))"; fi
+	done
+	# ntpdig's plain output: "DATE TIME (+0000) +OFFSET +/- ERROR HOST s1 no-leap"
+	out=$(in_ns timeout 20 "$ntpdig" -t 3 127.0.0.1 2>&1)
+	case $out in
+	*" 127.0.0.1 s1 no-leap") ok "ntpdig's own words: s1 no-leap" ;;
+	*) not_ok "ntpdig's own words: s1 no-leap ($out)" ;;
+	esac
+fi
+
+# ---- what the raw client sees from the locked server ----
+
+out=$(probe 127.0.0.1 123)
+case $out in
+*"li=0 vn=4 mode=4 stratum=1 refid=PPS origin=ok"*"answers=1") ok "v4 request: mode 4, stratum 1, refid PPS, origin echoed" ;;
+*) not_ok "v4 request: mode 4, stratum 1, refid PPS, origin echoed ($out)" ;;
+esac
+out=$(probe ::1 123)
+case $out in
+*"li=0 vn=4 mode=4 stratum=1 refid=PPS origin=ok"*"answers=1") ok "IPv6 ::1 is answered, stratum 1" ;;
+*) not_ok "IPv6 ::1 is answered, stratum 1 ($out)" ;;
+esac
+out=$(probe 127.0.0.1 123 --version 3)
+case $out in
+*"vn=3 mode=4 stratum=1"*"answers=1") ok "v3 request: answered as v3" ;;
+*) not_ok "v3 request: answered as v3 ($out)" ;;
+esac
+
+# Never larger than the request: a request with a MAC (20 and 24 bytes)
+# gets the bare 48-byte header.
+for len in 48 68 72; do
+	out=$(probe 127.0.0.1 123 --len $len)
+	alen=$(echo "$out" | sed -n 's/^answer len=\([0-9]*\).*/\1/p')
+	if [ -n "$alen" ] && [ "$alen" -le "$len" ]; then ok "a $len-byte request gets $alen bytes"
+	else not_ok "a $len-byte request: answer ${alen:-none} ($out)"; fi
+done
+
+# ---- malformed and non-request datagrams: no answer, counted ----
+
+m0=$(counter "$T/main.sock" server malformed)
+n0=$(counter "$T/main.sock" server not_request)
+silent() { # what probe-args...
+	local what=$1 out
+	shift
+	out=$(probe 127.0.0.1 123 --wait 0.5 "$@")
+	case $out in
+	answers=0) ok "$what: no answer" ;;
+	*) not_ok "$what: no answer ($out)" ;;
+	esac
+}
+silent "47 bytes" --len 47
+silent "1 byte" --len 1
+silent "version 7" --version 7
+silent "version 0" --version 0
+silent "49 bytes (a broken tail)" --len 49
+silent "mode 4 (a server's answer)" --mode 4
+silent "mode 6 (control, not served)" --mode 6
+expect_eq "malformed datagrams counted in status" $((m0 + 5)) \
+    "$(counter "$T/main.sock" server malformed)"
+expect_eq "non-requests counted in status" $((n0 + 2)) \
+    "$(counter "$T/main.sock" server not_request)"
+out=$(probe 127.0.0.1 123)
+case $out in
+*"stratum=1 refid=PPS origin=ok"*"answers=1") ok "still answering after the garbage" ;;
+*) not_ok "still answering after the garbage ($out)" ;;
+esac
+
+# ---- access list and rate limit: a second server, never synchronised ----
+
+# Its receiver is a pty that says nothing, so it stays at stratum 16.
+spawn socat pty,link="$T/mute",raw,echo=0 pty,link="$T/mute-other",raw,echo=0
+check "silent pty for the second server" wait_for 5 test -L "$T/mute"
+mkdir -p "$T/second"
+cat >"$T/second.conf" <<EOF
+gps $T/mute
+listen 127.0.0.1
+port 124
+deny 127.0.0.2
+ratelimit interval 1 burst 2
+statedir $T/second
+control $T/second.sock
+EOF
+spawn ip netns exec "$ns" stratumd -d -x -f "$T/second.conf" 2>"$T/second.log"
+check "second stratumd answers its control socket" wait_for 10 test -S "$T/second.sock"
+
+out=$(probe 127.0.0.1 124 --count 10 --wait 1.5)
+strata=$(echo "$out" | sed -n 's/.*stratum=\([0-9]*\).*/\1/p' | tr '\n' ' ')
+expect_eq "10 back-to-back requests: 2 answers, 1 KoD, then silence" "16 16 0 " "$strata"
+case $out in
+*"stratum=0 refid=RATE origin=ok"*) ok "the KoD says RATE and echoes the origin" ;;
+*) not_ok "the KoD says RATE and echoes the origin ($out)" ;;
+esac
+expect_eq "one KoD counted" 1 "$(counter "$T/second.sock" server kod)"
+expect_eq "7 requests dropped by the rate limiter" 7 \
+    "$(counter "$T/second.sock" server rate_dropped)"
+sleep 2.5 # the bucket refills
+out=$(probe 127.0.0.1 124)
+case $out in
+*"li=3 vn=4 mode=4 stratum=16"*"answers=1") ok "after the interval the client is answered again" ;;
+*) not_ok "after the interval the client is answered again ($out)" ;;
+esac
+
+out=$(probe 127.0.0.1 124 --src 127.0.0.2 --count 3)
+expect_eq "denied 127.0.0.2: no answer" "answers=0" "$out"
+expect_eq "denied requests counted" 3 "$(counter "$T/second.sock" server denied)"
+out=$(probe 127.0.0.1 124 --src 127.0.0.3)
+case $out in
+*"stratum=16"*"answers=1") ok "127.0.0.3, not denied, is answered" ;;
+*) not_ok "127.0.0.3, not denied, is answered ($out)" ;;
+esac
+
+# chrony must refuse what an unsynchronised server says: the check above
+# that it accepts stratumd's answers could fail.
+in_ns timeout 30 chronyd -Q -u root -t 6 \
+    "server 127.0.0.1 port 124 iburst minpoll 0 maxpoll 0" "pidfile $T/chrony3.pid" \
+    >"$T/chrony3.log" 2>&1
+expect_eq "chronyd -Q refuses an unsynchronised stratumd (exit 1)" 1 $?
+
+# ---- clean exit ----
+
+kill "$main"
+wait "$main"
+expect_eq "stratumd exits 0 on SIGTERM" 0 $?
+check "no sanitizer report" \
+    bash -c "! grep -Eq 'Sanitizer|runtime error' '$T/main.log' '$T/second.log' '$T/sim.log'"
+if [ $_tap_fail -ne 0 ]; then
+	echo "# stratumd log:"; sed 's/^/# /' "$T/main.log" | tail -n 30
+fi
+done_testing
