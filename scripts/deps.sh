@@ -9,18 +9,18 @@ what=${1:-build}
 case $(uname -s) in
 Linux)
 	build="make gcc libc6-dev pps-tools"
-	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu"
+	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools"
 	;;
 FreeBSD)
 	build="gmake"
-	check="$build cmocka llvm gpsd socat"
+	check="$build cmocka llvm gpsd socat chrony python3"
 	;;
 *)
 	echo "deps: unsupported system $(uname -s)" >&2; exit 1 ;;
 esac
-demo=$build
-bench="$build gpsd-clients"
-[ "$(uname -s)" = FreeBSD ] && bench="$build gpsd"
+demo="$build python3"
+bench="$build gpsd-clients chrony"
+[ "$(uname -s)" = FreeBSD ] && bench="$build gpsd chrony"
 
 eval "want=\$$what"
 
