@@ -221,7 +221,9 @@ ntps_serve(struct ntps *s, int fd, const struct ntp_server_state *st, int64_t no
 {
 	int total = 0;
 
-	for (;;) {
+	/* A bounded number of batches per wakeup: under a flood the loop
+	 * still gets to the PPS, serial and control sockets in between. */
+	for (int b = 0; b < NTPS_MAX_BATCHES; b++) {
 		int n = recv_batch(fd, s->batch, NTPS_BATCH);
 		if (n == -1)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? total : -1;
@@ -239,6 +241,7 @@ ntps_serve(struct ntps *s, int fd, const struct ntp_server_state *st, int64_t no
 		}
 		total += n;
 		if (n < NTPS_BATCH)
-			return total;
+			break;
 	}
+	return total;
 }

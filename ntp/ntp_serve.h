@@ -34,6 +34,7 @@
 #include "ratelimit.h"
 
 #define NTPS_BATCH 32
+#define NTPS_MAX_BATCHES 8        /* per ntps_serve() call */
 #define NTPS_MAX_SOCKETS 8
 
 struct ntps_pkt {
@@ -87,8 +88,10 @@ void ntps_init(struct ntps *s, const struct acl *acl, struct rl_table *rl,
 int ntps_listen(struct ntps *s, const char *addr, uint16_t port, char *err, size_t errlen);
 void ntps_close(struct ntps *s);
 
-/* Answer everything waiting on fd.  Returns the number of datagrams taken,
- * or -1 with errno when receiving failed (not EAGAIN). */
+/* Answer what is waiting on fd, at most NTPS_MAX_BATCHES batches (the
+ * rest waits for the next call: poll reports the fd ready again).  Returns
+ * the number of datagrams taken, or -1 with errno when receiving failed
+ * (not EAGAIN). */
 int ntps_serve(struct ntps *s, int fd, const struct ntp_server_state *st, int64_t now_ms);
 
 /* Pure core: decide the fate of one received packet and, if answered,
