@@ -14,6 +14,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "gps", cmd_gps, "talk to a GPS receiver: sentence, send, configure" },
+	{ "modem", cmd_modem, "talk to a USB modem's AT port: at, info, modem-only" },
 	{ "nmea", cmd_nmea, "decode NMEA 0183 logs to JSON" },
 	{ "sms", cmd_sms, "decode and encode SMS PDUs" },
 	{ "status", cmd_status, "show the daemons' state" },

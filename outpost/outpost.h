@@ -17,6 +17,9 @@ extern const char *outpost_progname;
 /* cmd_gps.c: outpost gps sentence|send|configure */
 int cmd_gps(int argc, char **argv);
 
+/* cmd_modem.c: outpost modem at|info|modem-only */
+int cmd_modem(int argc, char **argv);
+
 /* cmd_nmea.c: outpost nmea decode */
 int cmd_nmea(int argc, char **argv);
 

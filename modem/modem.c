@@ -1,0 +1,951 @@
+/*
+ * modem: the modem driver as a state machine over the AT engine.  See
+ * modem.h for the contract.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "modem.h"
+
+/* What a queued command is for (at_cmd.tag); at_cmd.arg carries details. */
+enum op { OP_INIT, OP_QUERY, OP_LIST, OP_READ, OP_DELETE, OP_SEND, OP_RESET };
+
+enum step {
+	S_ECHO,
+	S_CMEE,
+	S_CPIN_Q,
+	S_CPIN_SET,
+	S_CPIN_CHECK,
+	S_CURC,
+	S_CMGF,
+	S_CPMS,
+	S_CNMI,
+	S_CNMI_NO_REPORTS,
+	S_PORTS,
+};
+
+static const char *const step_cmd[] = {
+	[S_ECHO] = "ATE0",
+	[S_CMEE] = "AT+CMEE=2",
+	[S_CPIN_Q] = "AT+CPIN?",
+	[S_CPIN_SET] = NULL,	/* built with the PIN */
+	[S_CPIN_CHECK] = "AT+CPIN?",
+	[S_CURC] = "AT^CURC=1",
+	[S_CMGF] = "AT+CMGF=0",
+	[S_CPMS] = "AT+CPMS=\"SM\",\"SM\",\"SM\"",
+	[S_CNMI] = "AT+CNMI=2,1,0,2,0",
+	[S_CNMI_NO_REPORTS] = "AT+CNMI=2,1,0,0,0",
+	[S_PORTS] = "AT^GETPORTMODE",
+};
+
+static const char *const query_cmd[MODEM_Q_COUNT] = {
+	[MODEM_Q_MAKER] = "AT+CGMI",
+	[MODEM_Q_MODEL] = "AT+CGMM",
+	[MODEM_Q_REVISION] = "AT+CGMR",
+	[MODEM_Q_IMEI] = "AT+CGSN",
+	[MODEM_Q_PIN] = "AT+CPIN?",
+	[MODEM_Q_CSQ] = "AT+CSQ",
+	[MODEM_Q_CREG] = "AT+CREG?",
+	[MODEM_Q_COPS] = "AT+COPS?",
+	[MODEM_Q_SYSINFO] = "AT^SYSINFO",
+	[MODEM_Q_PORTS] = "AT^GETPORTMODE",
+};
+
+/* ---- status parsing (no driver needed) ---- */
+
+const char *
+modem_query_command(enum modem_query q)
+{
+	if ((unsigned)q >= MODEM_Q_COUNT)
+		return NULL;
+	return query_cmd[q];
+}
+
+/* The first information line starting with prefix, or NULL. */
+static const char *
+find_line(const struct at_reply *r, const char *prefix)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		if (strncasecmp(at_reply_line(r, i), prefix, strlen(prefix)) == 0)
+			return at_reply_line(r, i);
+	return NULL;
+}
+
+static int
+apply_ident(const struct at_reply *r, const char *prefix, char *out, size_t len)
+{
+	if (r->nlines == 0)
+		return -1;
+	return at_parse_ident(at_reply_line(r, 0), prefix, out, len);
+}
+
+int
+modem_status_apply(struct modem_status *st, enum modem_query q, const struct at_reply *r)
+{
+	const char *l;
+	int rc = -1;
+
+	if (r->status != AT_OK)
+		return -1;
+	switch (q) {
+	case MODEM_Q_MAKER:
+		return apply_ident(r, "+CGMI:", st->maker, sizeof(st->maker));
+	case MODEM_Q_MODEL:
+		return apply_ident(r, "+CGMM:", st->model, sizeof(st->model));
+	case MODEM_Q_REVISION:
+		return apply_ident(r, "+CGMR:", st->revision, sizeof(st->revision));
+	case MODEM_Q_IMEI:
+		return r->nlines == 0 ? -1 : at_parse_imei(at_reply_line(r, 0), st->imei,
+		    sizeof(st->imei));
+	case MODEM_Q_PIN:
+		if ((l = find_line(r, "+CPIN:")) != NULL && (rc = at_parse_cpin(l, &st->pin)) == 0)
+			st->have_pin = true;
+		return rc;
+	case MODEM_Q_CSQ:
+		if ((l = find_line(r, "+CSQ:")) != NULL && (rc = at_parse_csq(l, &st->csq)) == 0)
+			st->have_csq = true;
+		return rc;
+	case MODEM_Q_CREG:
+		if ((l = find_line(r, "+CREG:")) != NULL &&
+		    (rc = at_parse_creg(l, true, &st->creg)) == 0)
+			st->have_creg = true;
+		return rc;
+	case MODEM_Q_COPS:
+		if ((l = find_line(r, "+COPS:")) != NULL && (rc = at_parse_cops(l, &st->cops)) == 0)
+			st->have_cops = true;
+		return rc;
+	case MODEM_Q_SYSINFO:
+		if ((l = find_line(r, "^SYSINFO:")) != NULL &&
+		    (rc = at_parse_sysinfo(l, &st->sysinfo)) == 0)
+			st->have_sysinfo = true;
+		return rc;
+	case MODEM_Q_PORTS:
+		if ((l = find_line(r, "^GETPORTMODE:")) != NULL &&
+		    (rc = at_parse_getportmode(l, &st->ports)) == 0)
+			st->have_ports = true;
+		return rc;
+	default:
+		return -1;
+	}
+}
+
+static const char *
+act_generation(int act)
+{
+	if (act == 0 || act == 1 || act == 3 || act == 8)
+		return "2G";
+	if (act == 2 || (act >= 4 && act <= 6))
+		return "3G";
+	if (act == 7 || act == 9 || act == 10)
+		return "4G";
+	if (act >= 11)
+		return "5G";
+	return NULL;
+}
+
+void
+modem_status_network(const struct modem_status *st, char *buf, size_t len)
+{
+	const struct at_sysinfo *si = &st->sysinfo;
+
+	if (st->have_sysinfo) {
+		const char *gen = at_sys_mode_generation(si->sys_mode, si->sys_submode);
+		const char *sub = at_sys_submode_name(si->sys_submode);
+
+		if (si->srv_status == 0 || si->sys_mode == 0 || gen == NULL) {
+			snprintf(buf, len, "no service");
+			return;
+		}
+		if (sub != NULL && strcmp(sub, at_sys_mode_name(si->sys_mode)) != 0)
+			snprintf(buf, len, "%s (%s, %s)", gen, at_sys_mode_name(si->sys_mode), sub);
+		else
+			snprintf(buf, len, "%s (%s)", gen, at_sys_mode_name(si->sys_mode));
+		return;
+	}
+	if (st->have_cops && st->cops.act >= 0 && act_generation(st->cops.act) != NULL) {
+		snprintf(buf, len, "%s (%s)", act_generation(st->cops.act),
+		    at_act_name(st->cops.act));
+		return;
+	}
+	snprintf(buf, len, "unknown");
+}
+
+const char *
+modem_signal_words(const struct at_csq *csq)
+{
+	if (!csq->known)
+		return "unknown";
+	if (csq->rssi >= 20)
+		return "excellent";
+	if (csq->rssi >= 15)
+		return "good";
+	if (csq->rssi >= 10)
+		return "fair";
+	if (csq->rssi >= 5)
+		return "poor";
+	return "very poor";
+}
+
+/* ---- events and messages ---- */
+
+static void
+emit(struct modem *m, const struct modem_event *ev)
+{
+	if (m->io.event != NULL)
+		m->io.event(m->io.arg, ev);
+}
+
+static void
+emit_msg(struct modem *m, enum modem_event_kind kind)
+{
+	struct modem_event ev = { .kind = kind, .msg = m->msg, .index = -1 };
+
+	emit(m, &ev);
+}
+
+/* "<device>: <command>: <what the modem said>" into m->msg. */
+static void
+describe_failure(struct modem *m, const struct at_cmd *c, const struct at_reply *r,
+    const char *extra)
+{
+	char cmd[AT_CMD_MAX + 1], what[256];
+
+	at_cmd_display(c, cmd, sizeof(cmd));
+	at_reply_describe(c, r, what, sizeof(what));
+	snprintf(m->msg, sizeof(m->msg), "%s: %s: %s%s", m->device, cmd, what,
+	    extra != NULL ? extra : "");
+}
+
+static void
+init_failed(struct modem *m)
+{
+	m->state = MODEM_FAILED;
+	m->retry_at = -1;
+	emit_msg(m, MODEM_EV_FAILED);
+}
+
+/* ---- sending commands ---- */
+
+static int64_t
+now_of(const struct modem *m)
+{
+	return m->at.now;
+}
+
+static int
+queue(struct modem *m, const char *text, const char *pdu, int64_t timeout, enum op op, void *arg)
+{
+	if (at_send(&m->at, now_of(m), text, pdu, timeout, (int)op, arg) == 0)
+		return 0;
+	snprintf(m->msg, sizeof(m->msg), "%s: %s: cannot queue the command: %s", m->device,
+	    text, strerror(errno));
+	emit_msg(m, MODEM_EV_WARNING);
+	return -1;
+}
+
+static bool
+port_free(const struct modem *m)
+{
+	return m->state == MODEM_READY && !(m->cfg.single_port && m->link_up);
+}
+
+static void
+send_step(struct modem *m)
+{
+	char cmd[AT_CMD_MAX + 1];
+
+	if (m->step == S_CPIN_SET) {
+		snprintf(cmd, sizeof(cmd), "AT+CPIN=\"%s\"", m->pin);
+		if (queue(m, cmd, NULL, m->cfg.cmd_timeout_ms, OP_INIT, NULL) == 0)
+			at_mark_secret(&m->at);
+		explicit_bzero(cmd, sizeof(cmd));
+		return;
+	}
+	queue(m, step_cmd[m->step], NULL, m->cfg.cmd_timeout_ms, OP_INIT, NULL);
+}
+
+static void
+goto_step(struct modem *m, enum step s)
+{
+	m->step = (int)s;
+	m->retries = 0;
+	send_step(m);
+}
+
+/* Ask the same again later (SIM busy, slow start); fail after too many. */
+static void
+retry_step(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
+{
+	if (++m->retries > MODEM_RETRIES) {
+		describe_failure(m, c, r, " (gave up after retrying)");
+		init_failed(m);
+		return;
+	}
+	m->retry_at = now_of(m) + MODEM_RETRY_MS;
+}
+
+static void maybe_sweep(struct modem *m);
+
+static void
+poll_status(struct modem *m)
+{
+	static const enum modem_query q[] = { MODEM_Q_CSQ, MODEM_Q_CREG, MODEM_Q_COPS,
+		MODEM_Q_SYSINFO };
+
+	if (at_queue_room(&m->at) < sizeof(q) / sizeof(q[0]))
+		return;
+	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+		queue(m, query_cmd[q[i]], NULL, m->cfg.cmd_timeout_ms, OP_QUERY,
+		    (void *)(uintptr_t)q[i]);
+}
+
+static void
+init_ready(struct modem *m)
+{
+	struct modem_event ev = { .kind = MODEM_EV_READY, .index = -1 };
+
+	m->state = MODEM_READY;
+	emit(m, &ev);
+	if (m->state != MODEM_READY)
+		return;	/* the hook closed or restarted us */
+	poll_status(m);
+	m->sweep_wanted = true;
+	maybe_sweep(m);
+}
+
+/* ---- the init sequence ---- */
+
+static bool
+sim_busy(const struct at_reply *r)
+{
+	return (r->status == AT_CME_ERROR && (r->error_code == 14 ||
+	    (r->error_text != NULL && strcasecmp(r->error_text, "SIM busy") == 0))) ||
+	    (r->status == AT_CMS_ERROR && r->error_code == 314);
+}
+
+static void
+pin_state(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
+{
+	if (modem_status_apply(&m->st, MODEM_Q_PIN, r) < 0) {
+		describe_failure(m, c, r, ": no +CPIN: answer in the reply");
+		init_failed(m);
+		return;
+	}
+	switch (m->st.pin) {
+	case AT_PIN_READY:
+		goto_step(m, S_CURC);
+		return;
+	case AT_PIN_SIM_PIN:
+		if (m->step == S_CPIN_CHECK || m->pin_sent) {
+			retry_step(m, c, r);	/* the modem is still taking it */
+			return;
+		}
+		if (m->pin[0] == '\0') {
+			snprintf(m->msg, sizeof(m->msg),
+			    "%s: the SIM needs its PIN and none is configured", m->device);
+			init_failed(m);
+			return;
+		}
+		goto_step(m, S_CPIN_SET);
+		return;
+	case AT_PIN_SIM_PUK:
+		snprintf(m->msg, sizeof(m->msg),
+		    "%s: the SIM is blocked and needs its PUK: unblock it in a phone", m->device);
+		init_failed(m);
+		return;
+	default:
+		snprintf(m->msg, sizeof(m->msg), "%s: the SIM is %s", m->device,
+		    at_pin_name(m->st.pin));
+		init_failed(m);
+		return;
+	}
+}
+
+static void
+apply_cpms(struct modem *m, const struct at_reply *r)
+{
+	const char *l = find_line(r, "+CPMS:");
+
+	if (l != NULL && at_parse_cpms(l, &m->st.cpms) == 0)
+		m->st.have_cpms = true;
+}
+
+static void
+init_done(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
+{
+	bool ok = r->status == AT_OK;
+
+	if (r->status == AT_TIMEOUT || (sim_busy(r) && m->step != S_CPIN_SET)) {
+		retry_step(m, c, r);
+		return;
+	}
+	switch (m->step) {
+	case S_CMEE:
+	case S_CURC:
+		goto_step(m, (enum step)(m->step + 1));	/* optional */
+		return;
+	case S_CPIN_Q:
+	case S_CPIN_CHECK:
+		if (ok)
+			pin_state(m, c, r);
+		break;
+	case S_CPIN_SET:
+		m->pin_sent = true;
+		if (ok)
+			goto_step(m, S_CPIN_CHECK);
+		else
+			describe_failure(m, c, r,
+			    "; not trying again: a few wrong PINs block the SIM");
+		break;
+	case S_CPMS:
+		if (ok) {
+			apply_cpms(m, r);
+			goto_step(m, S_CNMI);
+		}
+		break;
+	case S_CNMI:
+		goto_step(m, ok ? S_PORTS : S_CNMI_NO_REPORTS);
+		return;
+	case S_PORTS:
+		if (ok)
+			modem_status_apply(&m->st, MODEM_Q_PORTS, r);
+		init_ready(m);
+		return;
+	default:	/* S_ECHO, S_CMGF, S_CNMI_NO_REPORTS */
+		if (ok)
+			goto_step(m, m->step == S_CNMI_NO_REPORTS ? S_PORTS
+								  : (enum step)(m->step + 1));
+		break;
+	}
+	if (ok || m->state != MODEM_INITIALIZING)
+		return;
+	if (m->step != S_CPIN_SET)
+		describe_failure(m, c, r, NULL);
+	init_failed(m);
+}
+
+/* ---- stored messages ---- */
+
+static bool
+being_deleted(const struct modem *m, int index)
+{
+	for (size_t i = 0; i < m->ndeleting; i++)
+		if (m->deleting[i] == index)
+			return true;
+	return false;
+}
+
+static void
+forget_delete(struct modem *m, int index)
+{
+	for (size_t i = 0; i < m->ndeleting; i++) {
+		if (m->deleting[i] == index) {
+			m->deleting[i] = m->deleting[--m->ndeleting];
+			return;
+		}
+	}
+}
+
+static void
+delete_index(struct modem *m, int index)
+{
+	char cmd[32];
+
+	if (being_deleted(m, index) || m->ndeleting == AT_QUEUE_MAX)
+		return;
+	snprintf(cmd, sizeof(cmd), "AT+CMGD=%d", index);
+	if (queue(m, cmd, NULL, m->cfg.cmd_timeout_ms, OP_DELETE, (void *)(intptr_t)index) == 0)
+		m->deleting[m->ndeleting++] = index;
+}
+
+/* Hand one stored PDU over, then delete it from the SIM. */
+static void
+take_stored(struct modem *m, int index, const char *pdu, size_t len)
+{
+	struct modem_event ev = { .index = index };
+	char err[200];
+
+	if (sms_decode_hex(pdu, len, &m->sms, err, sizeof(err)) == 0) {
+		ev.kind = MODEM_EV_SMS;
+		ev.sms = &m->sms;
+	} else {
+		snprintf(m->msg, sizeof(m->msg), "%s: the SMS at index %d does not decode: %s",
+		    m->device, index, err);
+		ev.kind = MODEM_EV_SMS_BAD;
+		ev.msg = m->msg;
+	}
+	emit(m, &ev);
+	if (m->state == MODEM_READY)
+		delete_index(m, index);
+}
+
+/* An AT+CMGL or AT+CMGR reply: every message in it. */
+static void
+take_reply(struct modem *m, const struct at_reply *r, int read_index)
+{
+	struct at_sms_entry e;
+	size_t i = 0, bad = 0;
+
+	while (at_sms_list_next(r, &i, &e, &bad) == 1 && m->state == MODEM_READY) {
+		int index = e.index >= 0 ? e.index : read_index;
+
+		if (index < 0 || being_deleted(m, index))
+			continue;
+		if (at_queue_room(&m->at) == 0) {
+			m->sweep_wanted = true;	/* the rest after the deletions */
+			break;
+		}
+		take_stored(m, index, e.pdu, e.pdu_len);
+	}
+	if (r->truncated)
+		m->sweep_wanted = true;
+	if (bad > 0) {
+		snprintf(m->msg, sizeof(m->msg), "%s: %zu stored message(s) without a readable PDU",
+		    m->device, bad);
+		emit_msg(m, MODEM_EV_WARNING);
+	}
+}
+
+static void
+maybe_sweep(struct modem *m)
+{
+	if (!m->sweep_wanted || m->sweep_queued || !port_free(m) || m->ndeleting > 0 ||
+	    at_queue_room(&m->at) == 0)
+		return;
+	if (queue(m, "AT+CMGL=4", NULL, m->cfg.cmd_timeout_ms, OP_LIST, NULL) == 0) {
+		m->sweep_queued = true;
+		m->sweep_wanted = false;
+	}
+}
+
+static void
+read_index(struct modem *m, int index)
+{
+	char cmd[32];
+
+	if (being_deleted(m, index))
+		return;
+	if (!port_free(m) || at_queue_room(&m->at) < 2) {
+		m->sweep_wanted = true;
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "AT+CMGR=%d", index);
+	queue(m, cmd, NULL, m->cfg.cmd_timeout_ms, OP_READ, (void *)(intptr_t)index);
+}
+
+/* ---- sending ---- */
+
+static void
+send_done(struct modem *m, struct modem_send_job *j, const struct at_cmd *c,
+    const struct at_reply *r)
+{
+	struct modem_event ev = { .kind = MODEM_EV_SENT, .index = -1 };
+	const char *l;
+	int mr;
+
+	j->done++;
+	if (r->status == AT_OK && (l = find_line(r, "+CMGS:")) != NULL && at_parse_cmgs(l, &mr) == 0)
+		j->mr = mr;
+	else if (r->status == AT_OK)
+		j->mr = -1;
+	if (r->status != AT_OK && !j->failed) {
+		char cmd[AT_CMD_MAX + 1], what[256];
+
+		j->failed = true;
+		at_cmd_display(c, cmd, sizeof(cmd));
+		at_reply_describe(c, r, what, sizeof(what));
+		snprintf(j->msg, sizeof(j->msg), "%s: %s: %s (part %zu of %zu)", m->device, cmd,
+		    what, j->done, j->parts);
+	}
+	if (j->done < j->parts)
+		return;
+	ev.tag = j->tag;
+	ev.ok = !j->failed;
+	ev.mr = j->mr;
+	ev.msg = j->failed ? j->msg : NULL;
+	j->used = false;
+	emit(m, &ev);
+}
+
+static struct modem_send_job *
+free_job(struct modem *m)
+{
+	for (size_t i = 0; i < MODEM_SEND_JOBS; i++)
+		if (!m->jobs[i].used)
+			return &m->jobs[i];
+	return NULL;
+}
+
+int
+modem_send_sms(struct modem *m, int64_t now, const char *number, const char *text, int tag,
+    char *err, size_t errlen)
+{
+	struct sms_submit_pdu pdus[MODEM_SEND_PARTS];
+	struct sms_submit_opts opts = { .ref = m->next_ref, .validity = -1 };
+	struct modem_send_job *j;
+	size_t n;
+
+	m->at.now = now;
+	if (!port_free(m)) {
+		snprintf(err, errlen, "%s: cannot send an SMS now: %s", m->device,
+		    m->state != MODEM_READY ? "the modem is not ready"
+					    : "the data link has the only port");
+		return -1;
+	}
+	if ((j = free_job(m)) == NULL) {
+		snprintf(err, errlen, "%s: too many SMS being sent", m->device);
+		return -1;
+	}
+	if (sms_encode_submit(number, text, strlen(text), &opts, pdus, MODEM_SEND_PARTS, &n, err,
+	    errlen) < 0)
+		return -1;
+	if (at_queue_room(&m->at) < n) {
+		snprintf(err, errlen, "%s: the command queue is full", m->device);
+		return -1;
+	}
+	m->next_ref++;
+	memset(j, 0, sizeof(*j));
+	j->used = true;
+	j->tag = tag;
+	j->parts = n;
+	for (size_t i = 0; i < n; i++) {
+		char cmd[32];
+
+		snprintf(cmd, sizeof(cmd), "AT+CMGS=%zu", pdus[i].tpdu_len);
+		if (at_send(&m->at, now, cmd, pdus[i].hex, m->cfg.send_timeout_ms, OP_SEND, j) < 0) {
+			j->parts = i;	/* cannot happen: room was checked */
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- the engine's hooks ---- */
+
+static void
+urc_status(struct modem *m)
+{
+	struct modem_event ev = { .kind = MODEM_EV_STATUS, .index = -1 };
+
+	emit(m, &ev);
+}
+
+static void
+on_urc(void *arg, const struct at_urc *u)
+{
+	struct modem *m = arg;
+	struct at_cmti cmti;
+	struct at_sysinfo si;
+	int v;
+
+	switch (u->kind) {
+	case AT_URC_CMTI:
+		if (at_parse_cmti(u->line, &cmti) == 0 && m->state == MODEM_READY)
+			read_index(m, cmti.index);
+		return;
+	case AT_URC_RSSI:
+		if (at_parse_rssi(u->line, &m->st.csq) == 0) {
+			m->st.have_csq = true;
+			urc_status(m);
+		}
+		return;
+	case AT_URC_MODE:
+		if (at_parse_mode(u->line, &si) == 0) {
+			m->st.sysinfo.sys_mode = si.sys_mode;
+			m->st.sysinfo.sys_submode = si.sys_submode;
+			urc_status(m);
+		}
+		return;
+	case AT_URC_SRVST:
+		if (at_parse_srvst(u->line, &v) == 0) {
+			m->st.sysinfo.srv_status = v;
+			urc_status(m);
+		}
+		return;
+	case AT_URC_SIMST:
+		if (at_parse_simst(u->line, &v) == 0) {
+			m->st.sysinfo.sim_state = v;
+			urc_status(m);
+		}
+		return;
+	case AT_URC_CREG:
+		if (at_parse_creg(u->line, false, &m->st.creg) == 0) {
+			m->st.have_creg = true;
+			urc_status(m);
+		}
+		return;
+	case AT_URC_SMMEMFULL:
+		snprintf(m->msg, sizeof(m->msg), "%s: the SIM's SMS storage is full", m->device);
+		emit_msg(m, MODEM_EV_WARNING);
+		m->sweep_wanted = true;
+		maybe_sweep(m);
+		return;
+	default:
+		return;	/* ^BOOT, ^DSFLOWRPT, call progress: nothing to do */
+	}
+}
+
+static void
+query_done(struct modem *m, enum modem_query q, const struct at_reply *r)
+{
+	modem_status_apply(&m->st, q, r);
+	if (q == MODEM_Q_SYSINFO)
+		urc_status(m);
+}
+
+static void
+on_done(void *arg, const struct at_cmd *c, const struct at_reply *r)
+{
+	struct modem *m = arg;
+
+	if (r->status == AT_TIMEOUT && at_unresponsive(&m->at) && !m->unresponsive_told) {
+		m->unresponsive_told = true;
+		snprintf(m->msg, sizeof(m->msg), "%s: the modem stopped answering (%s: no answer)",
+		    m->device, c->secret ? "AT+CPIN" : c->text);
+		emit_msg(m, MODEM_EV_UNRESPONSIVE);
+	} else if (r->status != AT_TIMEOUT) {
+		m->unresponsive_told = false;
+	}
+	if (c->tag == OP_SEND) {
+		send_done(m, c->arg, c, r);
+		return;
+	}
+	if (r->status == AT_CANCELLED)
+		return;
+	switch ((enum op)c->tag) {
+	case OP_INIT:
+		if (m->state == MODEM_INITIALIZING)
+			init_done(m, c, r);
+		return;
+	case OP_QUERY:
+		query_done(m, (enum modem_query)(uintptr_t)c->arg, r);
+		return;
+	case OP_LIST:
+		m->sweep_queued = false;
+		if (r->status == AT_OK) {
+			take_reply(m, r, -1);
+		} else {
+			describe_failure(m, c, r, NULL);
+			emit_msg(m, MODEM_EV_WARNING);
+		}
+		break;
+	case OP_READ:
+		if (r->status == AT_OK)
+			take_reply(m, r, (int)(intptr_t)c->arg);
+		break;
+	case OP_DELETE:
+		forget_delete(m, (int)(intptr_t)c->arg);
+		if (r->status != AT_OK) {
+			describe_failure(m, c, r, NULL);
+			emit_msg(m, MODEM_EV_WARNING);
+		}
+		break;
+	default:
+		return;
+	}
+	maybe_sweep(m);
+}
+
+static void
+on_write(void *arg, const void *data, size_t len)
+{
+	struct modem *m = arg;
+
+	if (m->io.write != NULL)
+		m->io.write(m->io.arg, data, len);
+}
+
+/* ---- public ---- */
+
+void
+modem_init(struct modem *m, const struct modem_config *cfg, const struct modem_io *io)
+{
+	struct at_hooks h = { on_write, on_done, on_urc, m };
+
+	memset(m, 0, sizeof(*m));
+	if (cfg != NULL)
+		m->cfg = *cfg;
+	if (io != NULL)
+		m->io = *io;
+	snprintf(m->device, sizeof(m->device), "%s",
+	    m->cfg.device != NULL ? m->cfg.device : "modem");
+	if (m->cfg.pin != NULL)
+		snprintf(m->pin, sizeof(m->pin), "%s", m->cfg.pin);
+	m->cfg.device = m->device;
+	m->cfg.pin = NULL;	/* the copy is ours; the caller may wipe theirs */
+	if (m->cfg.cmd_timeout_ms <= 0)
+		m->cfg.cmd_timeout_ms = MODEM_CMD_TIMEOUT_MS;
+	if (m->cfg.send_timeout_ms <= 0)
+		m->cfg.send_timeout_ms = MODEM_SEND_TIMEOUT_MS;
+	m->retry_at = -1;
+	at_init(&m->at, &h);
+}
+
+void
+modem_start(struct modem *m, int64_t now)
+{
+	m->at.now = now;
+	if (at_busy(&m->at))
+		at_reset(&m->at);
+	m->state = MODEM_INITIALIZING;
+	m->pin_sent = false;
+	m->retry_at = -1;
+	m->sweep_wanted = m->sweep_queued = false;
+	m->ndeleting = 0;
+	m->unresponsive_told = false;
+	goto_step(m, S_ECHO);
+}
+
+void
+modem_feed(struct modem *m, const void *data, size_t len, int64_t now)
+{
+	at_feed(&m->at, data, len, now);
+}
+
+void
+modem_tick(struct modem *m, int64_t now)
+{
+	at_tick(&m->at, now);
+	if (m->retry_at >= 0 && now >= m->retry_at && m->state == MODEM_INITIALIZING) {
+		m->retry_at = -1;
+		send_step(m);
+	}
+}
+
+int64_t
+modem_next_deadline(const struct modem *m)
+{
+	int64_t a = at_next_deadline(&m->at), b = m->retry_at;
+
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+int
+modem_poll_status(struct modem *m, int64_t now)
+{
+	m->at.now = now;
+	if (!port_free(m))
+		return -1;
+	poll_status(m);
+	return 0;
+}
+
+int
+modem_read_sms(struct modem *m, int64_t now)
+{
+	m->at.now = now;
+	m->sweep_wanted = true;
+	if (!port_free(m))
+		return -1;
+	maybe_sweep(m);
+	return 0;
+}
+
+void
+modem_set_link(struct modem *m, bool up, int64_t now)
+{
+	m->at.now = now;
+	m->link_up = up;
+	if (up || !m->cfg.single_port)
+		return;
+	m->sweep_wanted = true;	/* no +CMTI could reach us meanwhile */
+	maybe_sweep(m);
+}
+
+bool
+modem_idle(const struct modem *m)
+{
+	return !at_busy(&m->at);
+}
+
+int
+modem_hard_reset(struct modem *m, int64_t now)
+{
+	m->at.now = now;
+	if (m->state == MODEM_CLOSED)
+		return -1;
+	return queue(m, "AT+CFUN=1,1", NULL, m->cfg.cmd_timeout_ms, OP_RESET, NULL);
+}
+
+void
+modem_closed(struct modem *m)
+{
+	m->state = MODEM_CLOSED;
+	m->retry_at = -1;
+	at_reset(&m->at);
+	m->sweep_wanted = m->sweep_queued = false;
+	m->ndeleting = 0;
+	snprintf(m->msg, sizeof(m->msg),
+	    "%s: the modem went away (unplugged or reset); waiting for it to come back",
+	    m->device);
+	emit_msg(m, MODEM_EV_GONE);
+}
+
+/* ---- the PIN file: the one function here doing I/O ---- */
+
+int
+modem_read_pin_file(const char *path, char *pin, size_t pinlen, char *err, size_t errlen)
+{
+	char buf[32];
+	struct stat sb;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
+		snprintf(err, errlen, "%s: owned by uid %u: the PIN file must belong to root",
+		    path, (unsigned)sb.st_uid);
+		close(fd);
+		return -1;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		snprintf(err, errlen,
+		    "%s: group or others may access it (mode %04o): chmod 600 it", path,
+		    (unsigned)(sb.st_mode & 07777));
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	len = (size_t)n;
+	if (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0 && buf[len - 1] == '\r')
+		len--;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] < '0' || buf[i] > '9')
+			len = 0;	/* not a PIN */
+	}
+	if (len < 4 || len > 8 || len >= pinlen) {
+		explicit_bzero(buf, sizeof(buf));
+		snprintf(err, errlen, "%s: does not hold a PIN (4 to 8 digits on one line)", path);
+		return -1;
+	}
+	memcpy(pin, buf, len);
+	pin[len] = '\0';
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
