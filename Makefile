@@ -13,7 +13,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Isim/gpssim
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Isim/gpssim -Isim/modemsim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -45,12 +45,14 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libcore.a
 
 # Programs: name -> sources.
-PROGRAMS        := outpost stratumd gpssim
+PROGRAMS        := outpost stratumd gpssim modemsim
 outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
 stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
 stratumd_MAIN   := stratumd/main.c
 gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c))
 gpssim_MAIN     := sim/gpssim/gpssim.c
+modemsim_SRC    := $(call platform_filter,$(wildcard sim/modemsim/*.c)) sim/gpssim/pty.c
+modemsim_MAIN   := sim/modemsim/modemsim.c
 BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
 
 # Unit tests: tests/unit/test_<module>.c, each a cmocka program.  A test of
@@ -107,7 +109,7 @@ $(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o \
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
 endef
-$(foreach p,stratumd gpssim,$(eval $(call program_tests_rule,$(p))))
+$(foreach p,stratumd gpssim modemsim,$(eval $(call program_tests_rule,$(p))))
 
 tests: $(BINS) $(UNIT_BINS)
 

@@ -9,9 +9,13 @@
  * host listens at another speed, as a real UART would.  While no host has
  * the port open, the bytes are lost, as on a real line.
  *
- * Later scenarios (PPS on a chrony SOCK socket, leap seconds, week
- * rollover, garbage injection, a control socket) hook into on_epoch(),
- * deliver() and the main loop.
+ * PPS: with --pps-socket, each second edge (while the receiver has a fix)
+ * goes to the consumer's Unix datagram socket as a chrony SOCK sample,
+ * timestamped with the edge itself (ppsgen.c), sent a few ms after it.
+ *
+ * Faults for tests, on the --control socket (simctl.h lists them): fix
+ * lost, PPS stopped, garbage spliced into a burst, the adapter unplugged
+ * and plugged back, a leap second, the week rollover, another burst delay.
  */
 #include <errno.h>
 #include <getopt.h>
