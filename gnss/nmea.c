@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nmea.h"
+#include "text.h"
 
 /* ---- lexer ---- */
 
@@ -27,18 +28,6 @@ nmea_checksum(const char *body, size_t len)
 	return cs;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * The checksum is the first '*', then exactly two hex digits, then the end.
  * Returns 1 and fills *got, *want and *body_len if the line has one.
@@ -57,8 +46,8 @@ find_checksum(const char *s, size_t len, uint8_t *got, uint8_t *want, size_t *bo
 	*body_len = at - 1;
 	if (len - at != 3)
 		return 0;
-	hi = hexval((unsigned char)s[at + 1]);
-	lo = hexval((unsigned char)s[at + 2]);
+	hi = text_hexval(s[at + 1]);
+	lo = text_hexval(s[at + 2]);
 	if (hi < 0 || lo < 0)
 		return 0;
 	*got = (uint8_t)(hi << 4 | lo);

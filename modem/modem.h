@@ -68,6 +68,7 @@
 #include <stdint.h>
 
 #include "at.h"
+#include "at_parse.h"
 #include "sms.h"
 
 #define MODEM_MSG_MAX		640

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sms.h"
+#include "text.h"
 
 #define GSM7_ESC	 0x1B
 #define GSM7_SINGLE	 160	/* septets in one PDU */
@@ -595,18 +596,6 @@ sms_decode(const uint8_t *pdu, size_t len, struct sms_deliver *out, char *err, s
 	return 0;
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 int
 sms_decode_hex(const char *hex, size_t hexlen, struct sms_deliver *out, char *err,
     size_t errlen)
@@ -621,7 +610,7 @@ sms_decode_hex(const char *hex, size_t hexlen, struct sms_deliver *out, char *er
 	if (hexlen / 2 > sizeof(pdu))
 		return fail(err, errlen, "PDU of %zu octets exceeds %d", hexlen / 2, SMS_PDU_MAX);
 	for (size_t i = 0; i < hexlen; i += 2) {
-		int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+		int hi = text_hexval(hex[i]), lo = text_hexval(hex[i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return fail(err, errlen, "PDU is not hex: character %zu",

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "at.h"
+#include "at_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "at.h"
+#include "at_parse.h"
 
 /* ---- a recording harness ---- */
 

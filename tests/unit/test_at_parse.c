@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "at.h"
+#include "at_parse.h"
 
 static void
 test_csq(void **state)

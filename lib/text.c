@@ -1,0 +1,42 @@
+/*
+ * text: locale-independent string helpers.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+
+bool
+text_prefix_ci(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+size_t
+text_trimmed_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && text_isblank(s[n - 1]))
+		n--;
+	return n;
+}
+
+bool
+text_equals_ci(const char *s, const char *word)
+{
+	size_t n = text_trimmed_len(s);
+
+	return n == strlen(word) && strncasecmp(s, word, n) == 0;
+}
+
+void
+text_copy_n(char *dst, size_t len, const char *src, size_t n)
+{
+	if (len == 0)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}

@@ -1,0 +1,60 @@
+/*
+ * text: small, locale-independent helpers for bytes that come from devices
+ * (AT replies, NMEA, PDUs in hex).  <ctype.h> depends on the locale and takes
+ * an int that must be an unsigned char value; these take any char and mean
+ * ASCII, always.
+ */
+#ifndef OUTPOST_TEXT_H
+#define OUTPOST_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+static inline bool
+text_isblank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static inline bool
+text_isdigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+text_isalnum(char c)
+{
+	return text_isdigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* The value of a hex digit (either case), or -1. */
+static inline int
+text_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static inline bool
+text_isxdigit(char c)
+{
+	return text_hexval(c) >= 0;
+}
+
+/* s starts with prefix, ignoring ASCII case. */
+bool text_prefix_ci(const char *s, const char *prefix);
+/* strlen(s) without trailing blanks. */
+size_t text_trimmed_len(const char *s);
+/* s, trailing blanks ignored, equals word, ignoring ASCII case. */
+bool text_equals_ci(const char *s, const char *word);
+/* Copy at most n bytes of src and a NUL into dst of len bytes (len > 0),
+ * cutting what does not fit. */
+void text_copy_n(char *dst, size_t len, const char *src, size_t n);
+
+#endif
