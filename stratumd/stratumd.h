@@ -88,6 +88,8 @@ struct stratumd_gps {
 	double last_offset;         /* latest sample, true - local */
 	bool have_sample;
 	double delay_saved;         /* calibration last written to the state dir */
+	bool partial;               /* skipping the burst heard first after opening */
+	int partial_tod;            /* its time of day; -1 none yet */
 };
 
 struct stratumd {
