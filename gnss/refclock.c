@@ -35,6 +35,12 @@ refclock_seed_delay(struct refclock *rc, double delay)
 	}
 }
 
+void
+refclock_restart(struct refclock *rc)
+{
+	rc->in_burst = false;
+}
+
 bool
 refclock_delay(const struct refclock *rc, double *delay)
 {
@@ -191,6 +197,9 @@ refclock_nmea(struct refclock *rc, const struct nmea_msg *m, struct timespec t,
 		 * next minute's :00, or a leap second would swallow a burst. */
 		int tod = (tt.hour * 60 + tt.min) * 61 + tt.sec;
 		if (!rc->in_burst || tod != rc->tod) {
+			/* The first burst after a (re)start may have begun
+			 * before we listened: its start is not known. */
+			rc->burst_partial = !rc->in_burst;
 			rc->in_burst = true;
 			rc->tod = tod;
 			rc->burst_local = t;
@@ -200,7 +209,7 @@ refclock_nmea(struct refclock *rc, const struct nmea_msg *m, struct timespec t,
 	}
 	if (m->type == NMEA_GGA && m->u.gga.quality > 0)
 		rc->fix_valid = true;
-	if (!rc->in_burst || rc->burst_labelled)
+	if (!rc->in_burst || rc->burst_labelled || rc->burst_partial)
 		return false;
 	time_t s = label_of(rc, m);
 	if (s < 0) {

@@ -10,7 +10,8 @@
  *   - Bursts: t_n is the local time of the first sentence whose time of day
  *     differs from the previous one's (GGA, RMC, GLL or ZDA: MTK sends GGA
  *     first); the date comes later in the burst (RMC, ZDA).  Only whole
- *     seconds (.000) label anything.
+ *     seconds (.000) label anything, and not the first burst heard after
+ *     a (re)start, which may have begun before we listened.
  *
  *   - Calibration: every burst is paired with the last PPS edge before it;
  *     when 0 < t_burst - t_edge < 1 s that difference is a measurement of
@@ -64,10 +65,11 @@ struct refclock {
 	struct refclock_conf conf;
 	/* current burst */
 	bool in_burst;
-	int tod;                    /* its time of day, seconds since midnight */
+	int tod;                    /* its time of day, (h * 60 + m) * 61 + s */
 	struct timespec burst_local;
 	bool fix_valid;             /* fix status seen in the current burst */
 	bool burst_labelled;
+	bool burst_partial;         /* the first after a (re)start: not used */
 	/* latest label */
 	bool have_label;
 	time_t label;               /* UTC second S */
@@ -86,6 +88,10 @@ struct refclock {
 };
 
 void refclock_init(struct refclock *rc, const struct refclock_conf *conf);
+/* The byte stream starts again (port opened or reopened): the burst heard
+ * first may have begun before, so its start time is not trusted.  Labels,
+ * calibration and the last edge are kept. */
+void refclock_restart(struct refclock *rc);
 /* Seed D from a saved calibration (used until enough measurements exist). */
 void refclock_seed_delay(struct refclock *rc, double delay);
 

@@ -204,6 +204,7 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_bool(&w, "synchronised", ns.synchronised);
 	jsonw_int(&w, "stratum", ns.synchronised ? ns.stratum : 16);
 	jsonw_str(&w, "refid", refid);
+	jsonw_int(&w, "leap", ns.leap);
 	jsonw_double(&w, "offset", st.offset, 9);
 	jsonw_double(&w, "jitter", st.jitter, 9);
 	jsonw_double(&w, "frequency_ppm", st.freq_ppm, 3);

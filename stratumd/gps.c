@@ -95,8 +95,7 @@ open_serial(struct stratumd *sd, bool quiet)
 	}
 	sd->gps.open = true;
 	nmea_lexer_init(&sd->gps.lexer);
-	sd->gps.partial = true;
-	sd->gps.partial_tod = -1;
+	refclock_restart(&sd->gps.rc);
 	log_info("gps: %s open at %d baud", sd->conf.gps_device, sd->gps.port.opts.baud);
 	return 0;
 }
@@ -125,38 +124,6 @@ note_fix(struct stratumd_gps *g, const struct nmea_msg *m)
 	}
 }
 
-/*
- * The first burst after the port opens may have begun before we listened:
- * its first sentence seen would date the burst too late (by 0.14 s when
- * GGA and GSA were missed at 9600 baud), a wrong NMEA sample that could
- * step the clock.  Its sentences are skipped until the time of day changes.
- */
-static bool
-skip_partial_burst(struct stratumd_gps *g, const struct nmea_msg *m)
-{
-	const struct nmea_time *t;
-	int tod;
-
-	if (!g->partial)
-		return false;
-	switch (m->type) {
-	case NMEA_RMC: t = &m->u.rmc.time; break;
-	case NMEA_GGA: t = &m->u.gga.time; break;
-	case NMEA_GLL: t = &m->u.gll.time; break;
-	case NMEA_ZDA: t = &m->u.zda.time; break;
-	default: return true;
-	}
-	if (!t->valid)
-		return true;
-	tod = (t->hour * 60 + t->min) * 61 + t->sec;
-	if (g->partial_tod < 0 || tod == g->partial_tod) {
-		g->partial_tod = tod;
-		return true;
-	}
-	g->partial = false;
-	return false;
-}
-
 static void
 handle_line(struct stratumd *sd, const struct nmea_line *line)
 {
@@ -180,8 +147,6 @@ handle_line(struct stratumd *sd, const struct nmea_line *line)
 	note_fix(g, &msg);
 	if (msg.type == NMEA_RMC)
 		stats_clock(sd, line->text);
-	if (skip_partial_burst(g, &msg))
-		return;
 	/* Place the first byte: the chunk's read time minus the characters
 	 * that followed it in that chunk. */
 	double char_time = 10.0 / sd->gps.port.opts.baud;
@@ -226,6 +191,7 @@ pps_edge(struct stratumd *sd, const struct pps_edge *e)
 
 	sd->gps.pps_edges++;
 	sd->gps.last_pps = ts_now_mono();
+	sd->gps.leap = e->leap;
 	if (refclock_pps(&sd->gps.rc, e->local, &smp))
 		sync_sample(sd, &smp);
 }

@@ -88,8 +88,7 @@ struct stratumd_gps {
 	double last_offset;         /* latest sample, true - local */
 	bool have_sample;
 	double delay_saved;         /* calibration last written to the state dir */
-	bool partial;               /* skipping the burst heard first after opening */
-	int partial_tod;            /* its time of day; -1 none yet */
+	int leap;                   /* announced by the PPS source: 0, 1 insert, 2 delete */
 };
 
 struct stratumd {

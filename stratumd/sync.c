@@ -86,7 +86,10 @@ sync_server_state(struct stratumd *sd, struct ntp_server_state *ns)
 	ns->root_dispersion = st.error + ldexp(1.0, sd->precision);
 	if (st.since_update >= 0)
 		ns->reference = ts_sub(now, ts_from_double(st.since_update));
-	ns->leap = NTP_LEAP_NONE;
+	/* A leap second announced with the pulses (chrony SOCK's leap field;
+	 * NMEA has no way to say it) is passed on to the clients. */
+	ns->leap = !sd->gps.use_pps ? NTP_LEAP_NONE : sd->gps.leap == 1 ? NTP_LEAP_ADD :
+	    sd->gps.leap == 2 ? NTP_LEAP_DEL : NTP_LEAP_NONE;
 }
 
 static void

@@ -228,6 +228,8 @@ now=$(date +%s)
 U=$(( (now / 60 + 1) * 60 ))
 [ $((U - now)) -lt 10 ] && U=$((U + 60))
 sim_ok leap insert-at $U && ok "leap second announced for $U" || not_ok "leap second announced for $U"
+check "leap: announced to clients with LI 1 before it" \
+    wait_for 5 answer_is "li=1 mode=4 stratum=1 refid=PPS"
 sleep $((U - $(date +%s) + 12))
 check "leap: stratumd still running" alive
 cat "$T"/peerstats.* >"$T/peer.all" 2>/dev/null
