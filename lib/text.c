@@ -40,3 +40,18 @@ text_copy_n(char *dst, size_t len, const char *src, size_t n)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
+
+long
+text_unhex(const char *hex, size_t len, uint8_t *out, size_t max)
+{
+	if (len % 2 != 0 || len / 2 > max)
+		return -1;
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = text_hexval(hex[i]), lo = text_hexval(hex[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	return (long)(len / 2);
+}

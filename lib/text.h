@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 static inline bool
 text_isblank(char c)
@@ -56,5 +57,8 @@ bool text_equals_ci(const char *s, const char *word);
 /* Copy at most n bytes of src and a NUL into dst of len bytes (len > 0),
  * cutting what does not fit. */
 void text_copy_n(char *dst, size_t len, const char *src, size_t n);
+/* len hex digits (either case) to octets: their number, or -1 when len is
+ * odd, a character is not a hex digit, or they would not fit in max. */
+long text_unhex(const char *hex, size_t len, uint8_t *out, size_t max);
 
 #endif

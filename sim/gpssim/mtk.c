@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "mtk.h"
+#include "text.h"
 #include "nmea.h"
 
 #define MAX_FIELDS 24
@@ -424,18 +425,6 @@ worst_burst(const struct mtk *m)
 
 /* ---- commands ---- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* The body of "$body*hh" when the framing and checksum are right; else NULL. */
 static const char *
 checked_body(const char *line, size_t len, size_t *body_len)
@@ -448,8 +437,8 @@ checked_body(const char *line, size_t len, size_t *body_len)
 	star = memchr(line, '*', len);
 	if (star == NULL || (size_t)(star - line) + 3 != len)
 		return NULL;
-	hi = hexval(star[1]);
-	lo = hexval(star[2]);
+	hi = text_hexval(star[1]);
+	lo = text_hexval(star[2]);
 	if (hi < 0 || lo < 0)
 		return NULL;
 	*body_len = (size_t)(star - line) - 1;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "e1752.h"
+#include "text.h"
 #include "sms.h"
 
 #define MANUFACTURER "huawei"
@@ -405,34 +406,6 @@ basic_value(const struct cmd *c, long hi, long *v)
 
 /* ---- hex and text ---- */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* Hex to octets; -1 unless even, all hex and at most max octets. */
-static long
-unhex(const char *hex, size_t len, uint8_t *out, size_t max)
-{
-	if (len % 2 != 0 || len / 2 > max)
-		return -1;
-	for (size_t i = 0; i < len; i += 2) {
-		int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i / 2] = (uint8_t)(hi << 4 | lo);
-	}
-	return (long)(len / 2);
-}
-
 /* The next code point of UTF-8 text (U+FFFD for a bad sequence). */
 static uint32_t
 utf8_next(const char *s, size_t len, size_t *pos)
@@ -554,14 +527,14 @@ from_charset(int cs, const char *s, size_t len, char *out, size_t max)
 		uint8_t u[2];
 		uint32_t cp;
 
-		if (unhex(s + i, 4, u, 2) != 2)
+		if (text_unhex(s + i, 4, u, 2) != 2)
 			return -1;
 		cp = (uint32_t)u[0] << 8 | u[1];
 		if (cp >= 0xD800 && cp < 0xDC00 && i + 8 <= len) {
 			uint8_t l[2];
 			uint32_t lo;
 
-			if (unhex(s + i + 4, 4, l, 2) != 2)
+			if (text_unhex(s + i + 4, 4, l, 2) != 2)
 				return -1;
 			lo = (uint32_t)l[0] << 8 | l[1];
 			if (lo >= 0xDC00 && lo < 0xE000) {
@@ -578,7 +551,10 @@ from_charset(int cs, const char *s, size_t len, char *out, size_t max)
 static int
 tpdu_length(const char *hex, size_t len)
 {
-	int smsc = len >= 2 ? hexval(hex[0]) << 4 | hexval(hex[1]) : 0;
+	uint8_t smsc = 0;
+
+	if (len >= 2 && text_unhex(hex, 2, &smsc, 1) != 1)
+		smsc = 0;
 	int n = (int)(len / 2) - 1 - smsc;
 
 	return n > 0 ? n : 0;
@@ -1602,7 +1578,7 @@ static int
 check_submit(const struct e1752 *m, const char *hex, size_t len, int tpdu)
 {
 	uint8_t o[SMSTORE_HEX_MAX / 2];
-	long n = unhex(hex, len, o, sizeof(o));
+	long n = text_unhex(hex, len, o, sizeof(o));
 
 	if (n < 2 || (long)o[0] + 1 + tpdu != n)
 		return R_CMS(304);

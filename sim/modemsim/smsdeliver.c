@@ -6,30 +6,9 @@
 #include <string.h>
 
 #include "smsdeliver.h"
+#include "text.h"
 
 #define PARTS_MAX 16
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static size_t
-unhex(const char *hex, uint8_t *out, size_t max)
-{
-	size_t n = 0;
-
-	while (hex[2 * n] != '\0' && hex[2 * n + 1] != '\0' && n < max) {
-		out[n] = (uint8_t)(hexval(hex[2 * n]) << 4 | hexval(hex[2 * n + 1]));
-		n++;
-	}
-	return n;
-}
 
 static uint8_t
 bcd(int v)
@@ -131,9 +110,9 @@ smsdeliver_encode(const char *smsc, const char *from, const char *text, size_t t
 	    max < PARTS_MAX ? max : PARTS_MAX, &nsub, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < nsub; i++) {
-		size_t len = unhex(sub[i].hex, raw, sizeof(raw));
+		long len = text_unhex(sub[i].hex, strlen(sub[i].hex), raw, sizeof(raw));
 
-		if (submit_to_deliver(raw, len, sc, sc_len, scts, pdus[i].hex,
+		if (len < 0 || submit_to_deliver(raw, (size_t)len, sc, sc_len, scts, pdus[i].hex,
 		    sizeof(pdus[i].hex)) < 0) {
 			snprintf(err, errlen, "part %zu does not fit in a DELIVER", i + 1);
 			return -1;

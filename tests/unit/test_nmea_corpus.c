@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "nmea.h"
+#include "text.h"
 
 /*
  * PROVENANCE.md's table, computed there line by line: a line starting with
@@ -110,18 +111,6 @@ next_line(const char *buf, size_t len, size_t *pos, const char **s, size_t *n)
 	return true;
 }
 
-static int
-hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* The table's rule on one '$' text: 0 good, 1 bad, 2 no checksum. */
 static int
 table_rule(const char *s, size_t n)
@@ -133,11 +122,11 @@ table_rule(const char *s, size_t n)
 	if (star == NULL)
 		return 2;
 	at = (size_t)(star - s);
-	if (n - at != 3 || hexv(s[at + 1]) < 0 || hexv(s[at + 2]) < 0)
+	if (n - at != 3 || text_hexval(s[at + 1]) < 0 || text_hexval(s[at + 2]) < 0)
 		return 2;
 	for (size_t i = 1; i < at; i++)
 		x ^= (uint8_t)s[i];
-	return x == (hexv(s[at + 1]) << 4 | hexv(s[at + 2])) ? 0 : 1;
+	return x == (text_hexval(s[at + 1]) << 4 | text_hexval(s[at + 2])) ? 0 : 1;
 }
 
 struct counts {
