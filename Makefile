@@ -13,7 +13,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Isim/gpssim -Isim/modemsim
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Isim/common -Isim/gpssim -Isim/modemsim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -49,9 +49,9 @@ PROGRAMS        := outpost stratumd gpssim modemsim
 outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
 stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
 stratumd_MAIN   := stratumd/main.c
-gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c))
+gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c sim/common/*.c))
 gpssim_MAIN     := sim/gpssim/gpssim.c
-modemsim_SRC    := $(call platform_filter,$(wildcard sim/modemsim/*.c)) sim/gpssim/pty.c
+modemsim_SRC    := $(call platform_filter,$(wildcard sim/modemsim/*.c sim/common/*.c))
 modemsim_MAIN   := sim/modemsim/modemsim.c
 BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "e1752.h"
+#include "ctlsock.h"
 #include "evloop.h"
 #include "log.h"
 #include "modemctl.h"
@@ -33,7 +34,6 @@
 #include "tsmath.h"
 
 #define TICK_MS	     20
-#define CTL_CLIENTS  8
 #define MAX_PARTS    16
 #define INBOX_LINE   1024
 
@@ -44,13 +44,6 @@ struct port_io {
 	bool	    host;
 	char	    slave[256];
 	const char *link;
-};
-
-struct ctl_client {
-	struct sim *sim;
-	int	    fd;		/* -1: free slot */
-	char	    buf[MODEMCTL_LINE_MAX];
-	size_t	    len;
 };
 
 struct sim {
@@ -65,8 +58,7 @@ struct sim {
 	FILE	       *trace;
 	unsigned	ref;
 	const char     *ctl_path;
-	int		ctl_fd;
-	struct ctl_client ctl[CTL_CLIENTS];
+	struct ctlsock *ctl;
 };
 
 static int64_t
@@ -379,8 +371,9 @@ status_line(struct sim *s, char *out, size_t len)
 }
 
 static void
-control_command(struct sim *s, const char *line, size_t len, char *out, size_t outlen)
+control_command(void *arg, const char *line, size_t len, char *out, size_t outlen)
 {
+	struct sim *s = arg;
 	struct modemctl_cmd c;
 	char err[512];
 	int index;
@@ -454,129 +447,6 @@ control_command(struct sim *s, const char *line, size_t len, char *out, size_t o
 	drain(s);
 	if (c.op != MODEMCTL_SMS && c.op != MODEMCTL_SMS_TEXT)
 		snprintf(out, outlen, "ok\n");
-}
-
-static void
-ctl_drop(struct ctl_client *c)
-{
-	ev_fd_del(c->sim->loop, c->fd);
-	close(c->fd);
-	c->fd = -1;
-}
-
-static void
-ctl_send(struct ctl_client *c, const char *text)
-{
-	size_t len = strlen(text), off = 0;
-
-	while (off < len) {
-		ssize_t n = send(c->fd, text + off, len - off, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		off += (size_t)n;
-	}
-}
-
-static void
-on_ctl_client(int fd, short revents, void *arg)
-{
-	struct ctl_client *c = arg;
-	char out[1024];
-	ssize_t n;
-	char *nl;
-
-	(void)revents;
-	n = recv(fd, c->buf + c->len, sizeof(c->buf) - c->len, MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		ctl_drop(c);
-		return;
-	}
-	c->len += (size_t)n;
-	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
-		size_t ll = (size_t)(nl - c->buf);
-
-		control_command(c->sim, c->buf, ll, out, sizeof(out));
-		ctl_send(c, out);
-		memmove(c->buf, nl + 1, c->len - ll - 1);
-		c->len -= ll + 1;
-	}
-	if (c->len == sizeof(c->buf)) {
-		ctl_send(c, "error: line too long\n");
-		ctl_drop(c);
-	}
-}
-
-static void
-on_ctl_accept(int fd, short revents, void *arg)
-{
-	struct sim *s = arg;
-	int cfd;
-
-	(void)revents;
-	cfd = accept(fd, NULL, NULL);
-	if (cfd < 0)
-		return;
-	for (int i = 0; i < CTL_CLIENTS; i++) {
-		struct ctl_client *c = &s->ctl[i];
-
-		if (c->fd >= 0)
-			continue;
-		c->sim = s;
-		c->fd = cfd;
-		c->len = 0;
-		if (ev_fd_add(s->loop, cfd, POLLIN, on_ctl_client, c) < 0) {
-			close(cfd);
-			c->fd = -1;
-		}
-		return;
-	}
-	send(cfd, "error: too many control connections\n", 37, MSG_NOSIGNAL | MSG_DONTWAIT);
-	close(cfd);
-}
-
-static void
-control_open(struct sim *s)
-{
-	struct sockaddr_un sun;
-	struct stat st;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(s->ctl_path) >= sizeof(sun.sun_path))
-		fatalx("--control: path too long: %s", s->ctl_path);
-	memcpy(sun.sun_path, s->ctl_path, strlen(s->ctl_path) + 1);
-	if (lstat(s->ctl_path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			fatalx("%s exists and is not a socket: not replacing it", s->ctl_path);
-		unlink(s->ctl_path);
-	}
-	s->ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s->ctl_fd < 0)
-		fatal("control: socket");
-	if (bind(s->ctl_fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    listen(s->ctl_fd, CTL_CLIENTS) < 0)
-		fatal("control: %s", s->ctl_path);
-	if (ev_fd_add(s->loop, s->ctl_fd, POLLIN, on_ctl_accept, s) < 0)
-		fatal("control: event loop");
-}
-
-static void
-control_close(struct sim *s)
-{
-	if (s->ctl_fd < 0)
-		return;
-	for (int i = 0; i < CTL_CLIENTS; i++)
-		if (s->ctl[i].fd >= 0)
-			ctl_drop(&s->ctl[i]);
-	ev_fd_del(s->loop, s->ctl_fd);
-	close(s->ctl_fd);
-	unlink(s->ctl_path);
-	s->ctl_fd = -1;
 }
 
 /* ---- setup ---- */
@@ -742,9 +612,6 @@ main(int argc, char **argv)
 		s->io[p].index = p;
 		s->io[p].master = -1;
 	}
-	s->ctl_fd = -1;
-	for (int i = 0; i < CTL_CLIENTS; i++)
-		s->ctl[i].fd = -1;
 
 	signal(SIGPIPE, SIG_IGN);
 	s->loop = ev_new();
@@ -758,13 +625,18 @@ main(int argc, char **argv)
 		unplug(s);
 		fatalx("%s", err);
 	}
-	if (s->ctl_path != NULL)
-		control_open(s);
+	if (s->ctl_path != NULL) {
+		char why[512];
+
+		s->ctl = ctlsock_open(s->loop, s->ctl_path, control_command, s, why, sizeof(why));
+		if (s->ctl == NULL)
+			fatalx("--control: %s", why);
+	}
 	on_tick(s);
 	if (ev_run(s->loop) < 0)
 		log_warn("ev_run");
 
-	control_close(s);
+	ctlsock_close(s->ctl);
 	unplug(s);
 	if (s->data_log != NULL)
 		fclose(s->data_log);
