@@ -1,5 +1,5 @@
 /*
- * cmd_modem: outpost modem at|info|modem-only -- talk to a USB modem's AT port.
+ * cmd_modem: outpost modem at|info|modem-only|watch -- talk to a USB modem's AT port.
  *
  *   at DEVICE COMMAND    send one command, print the reply lines and the
  *                        final result (what people do with cu -l)
@@ -7,14 +7,19 @@
  *                        2G/3G and port roles, in words
  *   modem-only DEVICE    AT^U2DIAG=0: the stick stops presenting its
  *                        CD-ROM and SD card (after a confirmation)
+ *   watch DEVICE         run the driver (modem/modem_io.h) as oobd will:
+ *                        one line per event, each SMS as JSON, until a
+ *                        signal or --seconds; the SMS are then deleted
  *
- * The I/O glue for the AT engine (modem/at.h): the port is opened raw and
- * locked, every byte read goes to at_feed(), the clock to at_tick().
- * Unsolicited codes (^RSSI, ^BOOT, ...) are shown on stderr, marked.
+ * at, info and modem-only drive the AT engine (modem/at.h) directly: the
+ * port is opened raw and locked, every byte read goes to at_feed(), the
+ * clock to at_tick().  Unsolicited codes (^RSSI, ^BOOT, ...) are shown on
+ * stderr, marked.
  */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +30,13 @@
 #include <unistd.h>
 
 #include "at.h"
+#include "evloop.h"
+#include "jsonw.h"
 #include "modem.h"
+#include "modem_io.h"
 #include "outpost.h"
 #include "serial.h"
+#include "sms.h"
 
 #define DEFAULT_TIMEOUT 5.0
 #define MODEM_BAUD 115200	/* USB modems ignore it; ptys too */
@@ -61,7 +70,9 @@ usage(FILE *f)
 {
 	fprintf(f, "usage: outpost modem at DEVICE COMMAND [--timeout S]\n"
 		   "       outpost modem info DEVICE [--timeout S]\n"
-		   "       outpost modem modem-only DEVICE [--yes] [--timeout S]\n");
+		   "       outpost modem modem-only DEVICE [--yes] [--timeout S]\n"
+		   "       outpost modem watch DEVICE [--pin-file F] [--seconds N] [--json]\n"
+		   "                           [--timeout S] [--poll S]\n");
 	return f == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -472,6 +483,340 @@ cmd_modem_only(int argc, char **argv)
 	return rc;
 }
 
+/* ---- watch ---- */
+
+#define WATCH_POLL_DEFAULT	30.0	/* seconds between status polls */
+
+struct watch_args {
+	const char	*dev;
+	const char	*pin_file;
+	double		seconds;	/* 0: until a signal */
+	double		timeout;
+	double		poll;
+	bool		json;
+};
+
+struct watch {
+	struct ev_loop		*loop;
+	struct modem_io_port	*port;
+	const char		*dev;
+	bool			json;
+	bool			ever_ready;
+	bool			failed_early;	/* init failed before the first ready */
+	char			status[512];	/* the last status line printed */
+};
+
+/* A number of seconds in lo..hi from an option's value. */
+static int
+seconds_value(const char *opt, const char *val, double lo, double hi, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(val, &end);
+	if (errno != 0 || end == val || *end != '\0' || !isfinite(*out) || *out < lo ||
+	    *out > hi) {
+		fprintf(stderr, "%s modem watch: %s '%s': seconds from %g to %g\n",
+		    outpost_progname, opt, val, lo, hi);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* "--name VALUE" or "--name=VALUE": the value, or NULL when argv[*i] is
+ * not that option; *missing when the value is. */
+static const char *
+option(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int
+parse_watch_args(int argc, char **argv, struct watch_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->timeout = DEFAULT_TIMEOUT;
+	a->poll = WATCH_POLL_DEFAULT;
+	for (int i = 0; i < argc; i++) {
+		bool missing = false;
+		const char *v;
+		int rc = 0;
+
+		if (strcmp(argv[i], "--json") == 0) {
+			a->json = true;
+			continue;
+		}
+		if ((v = option(argc, argv, &i, "--pin-file", &missing)) != NULL) {
+			a->pin_file = v;
+			continue;
+		}
+		if ((v = option(argc, argv, &i, "--seconds", &missing)) != NULL)
+			rc = seconds_value("--seconds", v, 0.1, 31536000, &a->seconds);
+		else if ((v = option(argc, argv, &i, "--timeout", &missing)) != NULL)
+			rc = seconds_value("--timeout", v, 0.1, 600, &a->timeout);
+		else if ((v = option(argc, argv, &i, "--poll", &missing)) != NULL)
+			rc = seconds_value("--poll", v, 1, 86400, &a->poll);
+		if (rc != 0)
+			return rc;
+		if (v != NULL)
+			continue;
+		if (missing || strncmp(argv[i], "--", 2) == 0 || a->dev != NULL) {
+			if (!missing && strncmp(argv[i], "--", 2) == 0)
+				fprintf(stderr, "%s modem: unknown option %s\n", outpost_progname,
+				    argv[i]);
+			return usage(stderr);
+		}
+		a->dev = argv[i];
+	}
+	return a->dev != NULL ? 0 : usage(stderr);
+}
+
+static void
+watch_print(const char *line)
+{
+	puts(line);
+	fflush(stdout);
+}
+
+/* "<kind>: <message>", or {"event":kind,"device":dev,"message":msg}. */
+static void
+watch_say(struct watch *w, const char *kind, const char *msg)
+{
+	char buf[MODEM_MSG_MAX + 128];
+	struct jsonw j;
+
+	if (!w->json) {
+		snprintf(buf, sizeof(buf), "%s: %s", kind, msg != NULL ? msg : w->dev);
+		watch_print(buf);
+		return;
+	}
+	jsonw_init(&j, buf, sizeof(buf));
+	jsonw_begin(&j, NULL);
+	jsonw_str(&j, "event", kind);
+	jsonw_str(&j, "device", w->dev);
+	if (msg != NULL)
+		jsonw_str(&j, "message", msg);
+	jsonw_end(&j);
+	if (jsonw_finish(&j) >= 0)
+		watch_print(buf);
+}
+
+/* Signal, registration, operator and network in words. */
+static void
+status_words(const struct modem_status *st, char *buf, size_t len)
+{
+	char sig[64], net[64];
+	const char *oper = "unknown";
+
+	if (!st->have_csq)
+		snprintf(sig, sizeof(sig), "signal unknown");
+	else if (!st->csq.known)
+		snprintf(sig, sizeof(sig), "no signal");
+	else
+		snprintf(sig, sizeof(sig), "signal %d dBm (%s)", st->csq.dbm,
+		    modem_signal_words(&st->csq));
+	if (st->have_cops)
+		oper = st->cops.format >= 0 ? st->cops.oper : "none";
+	modem_status_network(st, net, sizeof(net));
+	snprintf(buf, len, "%s, %s, operator %s, network %s", sig,
+	    st->have_creg ? at_creg_stat_name(st->creg.stat) : "registration unknown", oper, net);
+}
+
+static void
+watch_status(struct watch *w, const struct modem_status *st)
+{
+	char words[sizeof(w->status)], buf[1024], net[64];
+	struct jsonw j;
+
+	status_words(st, words, sizeof(words));
+	if (strcmp(words, w->status) == 0)
+		return;	/* polls repeat; only changes are news */
+	snprintf(w->status, sizeof(w->status), "%s", words);
+	if (!w->json) {
+		snprintf(buf, sizeof(buf), "status: %s: %s", w->dev, words);
+		watch_print(buf);
+		return;
+	}
+	modem_status_network(st, net, sizeof(net));
+	jsonw_init(&j, buf, sizeof(buf));
+	jsonw_begin(&j, NULL);
+	jsonw_str(&j, "event", "status");
+	jsonw_str(&j, "device", w->dev);
+	if (st->have_csq && st->csq.known)
+		jsonw_int(&j, "signal_dbm", st->csq.dbm);
+	else
+		jsonw_null(&j, "signal_dbm");
+	jsonw_str(&j, "signal", st->have_csq ? modem_signal_words(&st->csq) : "unknown");
+	jsonw_str(&j, "registration",
+	    st->have_creg ? at_creg_stat_name(st->creg.stat) : "unknown");
+	if (st->have_cops && st->cops.format >= 0)
+		jsonw_str(&j, "operator", st->cops.oper);
+	else
+		jsonw_null(&j, "operator");
+	jsonw_str(&j, "network", net);
+	jsonw_end(&j);
+	if (jsonw_finish(&j) >= 0)
+		watch_print(buf);
+}
+
+/* The SMS as `outpost sms decode` prints it, or inside an event object. */
+static void
+watch_sms(struct watch *w, const struct modem_event *ev)
+{
+	char buf[4 * SMS_TEXT_MAX + 1024], why[128];
+	struct jsonw j;
+	int rc;
+
+	jsonw_init(&j, buf, sizeof(buf));
+	if (w->json) {
+		jsonw_begin(&j, NULL);
+		jsonw_str(&j, "event", "sms");
+		jsonw_str(&j, "device", w->dev);
+		jsonw_int(&j, "index", ev->index);
+		rc = sms_json_write(&j, "sms", ev->sms);
+		jsonw_end(&j);
+	} else {
+		rc = sms_json_write(&j, NULL, ev->sms);
+	}
+	if (rc == 0 && jsonw_finish(&j) >= 0) {
+		watch_print(buf);
+		return;
+	}
+	snprintf(why, sizeof(why), "%s: message %d: cannot show it (bad time stamp)", w->dev,
+	    ev->index);
+	watch_say(w, "sms-bad", why);
+}
+
+static const char *const watch_event_names[] = {
+	[MODEM_EV_READY] = "ready",
+	[MODEM_EV_FAILED] = "failed",
+	[MODEM_EV_STATUS] = "status",
+	[MODEM_EV_SMS] = "sms",
+	[MODEM_EV_SMS_BAD] = "sms-bad",
+	[MODEM_EV_SENT] = "sent",
+	[MODEM_EV_UNRESPONSIVE] = "unresponsive",
+	[MODEM_EV_GONE] = "gone",
+	[MODEM_EV_WARNING] = "warning",
+};
+
+static void
+watch_event(void *arg, const struct modem_event *ev)
+{
+	struct watch *w = arg;
+
+	switch (ev->kind) {
+	case MODEM_EV_STATUS:
+		if (w->port != NULL)
+			watch_status(w, &modem_io_modem(w->port)->st);
+		return;
+	case MODEM_EV_SMS:
+		watch_sms(w, ev);
+		return;
+	case MODEM_EV_READY:
+		w->ever_ready = true;
+		w->status[0] = '\0';	/* say it again after a restart */
+		break;
+	case MODEM_EV_FAILED:
+		if (!w->ever_ready) {
+			w->failed_early = true;
+			ev_break(w->loop);
+		}
+		break;
+	default:
+		break;
+	}
+	if ((size_t)ev->kind < sizeof(watch_event_names) / sizeof(watch_event_names[0]))
+		watch_say(w, watch_event_names[ev->kind], ev->msg);
+}
+
+static void
+watch_notice(void *arg, enum modem_io_notice n, const char *msg)
+{
+	static const char *const names[] = {
+		[MODEM_IO_RESET] = "reset",
+		[MODEM_IO_REOPENED] = "reopened",
+		[MODEM_IO_WARNING] = "warning",
+	};
+
+	watch_say(arg, names[n], msg);
+}
+
+static void
+watch_stop(void *arg)
+{
+	ev_break(arg);
+}
+
+static void
+watch_signal(int signo, void *arg)
+{
+	(void)signo;
+	ev_break(arg);
+}
+
+static int
+cmd_watch(int argc, char **argv)
+{
+	struct watch_args a;
+	struct watch w;
+	struct modem_io_opts o;
+	struct modem_io_hooks h = { watch_event, watch_notice, &w };
+	struct modem_io_port *p;
+	char err[SERIAL_ERRLEN + MODEM_MSG_MAX];
+	int rc;
+
+	if ((rc = parse_watch_args(argc, argv, &a)) != 0)
+		return rc;
+	memset(&w, 0, sizeof(w));
+	w.dev = a.dev;
+	w.json = a.json;
+	if ((w.loop = ev_new()) == NULL) {
+		fprintf(stderr, "%s modem: %s\n", outpost_progname, strerror(errno));
+		return 1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.device = a.dev;
+	o.pin_file = a.pin_file;
+	o.cmd_timeout_ms = (int64_t)(a.timeout * 1000);
+	o.status_every_ms = (int64_t)(a.poll * 1000);
+	rc = 1;
+	if (ev_signal(w.loop, SIGINT, watch_signal, w.loop) < 0 ||
+	    ev_signal(w.loop, SIGTERM, watch_signal, w.loop) < 0 ||
+	    (a.seconds > 0 &&
+		ev_timer_add(w.loop, (int64_t)(a.seconds * 1000), watch_stop, w.loop) == 0)) {
+		fprintf(stderr, "%s modem: %s\n", outpost_progname, strerror(errno));
+		goto out;
+	}
+	if ((p = modem_io_open(w.loop, &o, &h, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s modem: %s\n", outpost_progname, err);
+		goto out;
+	}
+	w.port = p;
+	if (ev_run(w.loop) < 0)
+		fprintf(stderr, "%s modem: %s\n", outpost_progname, strerror(errno));
+	else if (w.ever_ready)
+		rc = 0;
+	else if (!w.failed_early)
+		fprintf(stderr, "%s modem: %s: the modem never got ready\n", outpost_progname,
+		    a.dev);
+	modem_io_close(p);
+out:
+	ev_free(w.loop);
+	return rc;
+}
+
 int
 cmd_modem(int argc, char **argv)
 {
@@ -486,6 +831,8 @@ cmd_modem(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (strcmp(argv[0], "modem-only") == 0)
 		return cmd_modem_only(argc - 1, argv + 1);
+	if (strcmp(argv[0], "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	fprintf(stderr, "%s modem: unknown subcommand '%s'\n", outpost_progname, argv[0]);
 	return usage(stderr);
 }

@@ -31,28 +31,11 @@ sms_usage(FILE *f)
 static int
 print_deliver(const struct sms_deliver *d)
 {
-	char buf[4 * SMS_TEXT_MAX + 512], iso[32];
+	char buf[4 * SMS_TEXT_MAX + 512];
 	struct jsonw w;
 
-	if (sms_time_iso8601(&d->scts, iso, sizeof(iso)) < 0)
-		return -1;
 	jsonw_init(&w, buf, sizeof(buf));
-	jsonw_begin(&w, NULL);
-	jsonw_str(&w, "from", d->from.text);
-	jsonw_str(&w, "from_type", sms_ton_name(d->from.toa));
-	jsonw_str(&w, "smsc", d->smsc.text);
-	jsonw_str(&w, "timestamp", iso);
-	jsonw_str(&w, "encoding", sms_encoding_name(d->encoding));
-	jsonw_strn(&w, "text", d->text, d->text_len);
-	if (d->concat.present) {
-		jsonw_begin(&w, "concat");
-		jsonw_int(&w, "ref", d->concat.ref);
-		jsonw_int(&w, "part", d->concat.part);
-		jsonw_int(&w, "total", d->concat.total);
-		jsonw_end(&w);
-	}
-	jsonw_end(&w);
-	if (jsonw_finish(&w) < 0)
+	if (sms_json_write(&w, NULL, d) < 0 || jsonw_finish(&w) < 0)
 		return -1;
 	return puts(buf) == EOF ? -1 : 0;
 }

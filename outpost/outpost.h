@@ -17,7 +17,7 @@ extern const char *outpost_progname;
 /* cmd_gps.c: outpost gps sentence|send|configure */
 int cmd_gps(int argc, char **argv);
 
-/* cmd_modem.c: outpost modem at|info|modem-only */
+/* cmd_modem.c: outpost modem at|info|modem-only|watch */
 int cmd_modem(int argc, char **argv);
 
 /* cmd_nmea.c: outpost nmea decode */
@@ -28,5 +28,11 @@ int cmd_status(int argc, char **argv);
 
 /* cmd_sms.c: outpost sms decode|encode */
 int cmd_sms(int argc, char **argv);
+
+/* sms_json.c: an SMS-DELIVER as a JSON object (member key, or NULL at top
+ * level or in an array); -1, writing nothing, when its time is invalid. */
+struct jsonw;
+struct sms_deliver;
+int sms_json_write(struct jsonw *w, const char *key, const struct sms_deliver *d);
 
 #endif
