@@ -9,7 +9,8 @@ command -v gpsdecode >/dev/null || { echo "bench: gpsdecode missing (sh scripts/
 work=$(mktemp -d "${TMPDIR:-/tmp}/outpost-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-cat tests/corpus/nmea/*.log | grep '^\$' >"$work/one"
+cat tests/corpus/nmea/*.log | grep -a '^\$' >"$work/one"
+[ -s "$work/one" ] || { echo "bench: no sentences in tests/corpus/nmea"; exit 1; }
 : >"$work/in"
 while [ "$(wc -l <"$work/in")" -lt 200000 ]; do cat "$work/one" >>"$work/in"; done
 lines=$(wc -l <"$work/in")
