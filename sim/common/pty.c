@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -107,4 +109,40 @@ pty_host_baud(int master)
 		if ((speed_t)serial_speed(host_bauds[i]) == sp)
 			return host_bauds[i];
 	return 0;
+}
+
+int
+pty_link(const char *slave, const char *link, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(link, &st) == 0) {
+		if (!S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen, "%s exists and is not a symbolic link: "
+			    "not replacing it", link);
+			return -1;
+		}
+		if (unlink(link) < 0) {
+			snprintf(err, errlen, "unlink %s: %s", link, strerror(errno));
+			return -1;
+		}
+	}
+	if (symlink(slave, link) < 0) {
+		snprintf(err, errlen, "symlink %s -> %s: %s", link, slave, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+pty_unlink(const char *slave, const char *link)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	if (strcmp(target, slave) == 0)
+		unlink(link);
 }

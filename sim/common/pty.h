@@ -1,5 +1,5 @@
 /*
- * pty: the pseudo-terminal gpssim plays a serial port on.
+ * pty: the pseudo-terminals the simulators play serial ports on.
  *
  * The master side is the receiver's UART; the slave side is what the host
  * opens, like /dev/ttyS0.  The host's termios (speed, raw mode) lives on the
@@ -26,5 +26,12 @@ bool pty_host_present(int master);
 
 /* The speed the host set on the slave, in baud; 0 when unknown or B0. */
 int pty_host_baud(int master);
+
+/* Make link a symbolic link to slave, replacing an old link there (never
+ * any other kind of file).  -1 with a message in err. */
+int pty_link(const char *slave, const char *link, char *err, size_t errlen);
+/* Remove link, but only while it still points at slave: another simulator
+ * may have taken the name over. */
+void pty_unlink(const char *slave, const char *link);
 
 #endif

@@ -665,44 +665,6 @@ num_arg(const char *opt, const char *s, double lo, double hi)
 	return v;
 }
 
-static int
-make_link(struct sim *s, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(s->link, &st) == 0) {
-		if (!S_ISLNK(st.st_mode)) {
-			snprintf(err, errlen, "%s exists and is not a symbolic link: "
-			    "not replacing it", s->link);
-			return -1;
-		}
-		if (unlink(s->link) < 0) {
-			snprintf(err, errlen, "unlink %s: %s", s->link, strerror(errno));
-			return -1;
-		}
-	}
-	if (symlink(s->slave, s->link) < 0) {
-		snprintf(err, errlen, "symlink %s -> %s: %s", s->link, s->slave, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Remove the link only while it still points at our pty: another gpssim
- * may have taken the name over. */
-static void
-remove_link(const struct sim *s)
-{
-	char target[sizeof(s->slave)];
-	ssize_t n = readlink(s->link, target, sizeof(target) - 1);
-
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	if (strcmp(target, s->slave) == 0)
-		unlink(s->link);
-}
-
 static void
 write_pid_file(const char *path)
 {
@@ -749,7 +711,7 @@ unplug(struct sim *s, char *err, size_t errlen)
 	}
 	ev_timer_cancel(s->loop, s->presence_timer);
 	s->presence_timer = 0;
-	remove_link(s);
+	pty_unlink(s->slave, s->link);
 	close(s->master);
 	s->master = -1;
 	t->burst_len = t->burst_pos = 0;
@@ -772,7 +734,7 @@ replug(struct sim *s, char *err, size_t errlen)
 	s->master = pty_open(s->mtk.baud, s->slave, sizeof(s->slave), err, errlen);
 	if (s->master < 0)
 		return -1;
-	if (make_link(s, err, errlen) < 0) {
+	if (pty_link(s->slave, s->link, err, errlen) < 0) {
 		close(s->master);
 		s->master = -1;
 		return -1;
@@ -1022,7 +984,7 @@ main(int argc, char **argv)
 	    ev_signal(s->loop, SIGHUP, on_signal, s) < 0)
 		fatal("ev_signal");
 	s->master = pty_open(p.baud, s->slave, sizeof(s->slave), err, sizeof(err));
-	if (s->master < 0 || make_link(s, err, sizeof(err)) < 0)
+	if (s->master < 0 || pty_link(s->slave, s->link, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (s->pid_file != NULL)
 		write_pid_file(s->pid_file);
@@ -1046,7 +1008,7 @@ main(int argc, char **argv)
 
 	ctlsock_close(s->ctl);
 	if (s->master >= 0) {
-		remove_link(s);
+		pty_unlink(s->slave, s->link);
 		close(s->master);
 	}
 	if (s->pid_file != NULL)

@@ -188,45 +188,6 @@ on_tick(void *arg)
 }
 
 static int
-make_link(const struct port_io *io, char *err, size_t errlen)
-{
-	struct stat st;
-
-	if (lstat(io->link, &st) == 0) {
-		if (!S_ISLNK(st.st_mode)) {
-			snprintf(err, errlen, "%s exists and is not a symbolic link: "
-			    "not replacing it", io->link);
-			return -1;
-		}
-		if (unlink(io->link) < 0) {
-			snprintf(err, errlen, "unlink %s: %s", io->link, strerror(errno));
-			return -1;
-		}
-	}
-	if (symlink(io->slave, io->link) < 0) {
-		snprintf(err, errlen, "symlink %s -> %s: %s", io->link, io->slave,
-		    strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Only while the link still points at our pty: another simulator may have
- * taken the name over. */
-static void
-remove_link(const struct port_io *io)
-{
-	char target[sizeof(io->slave)];
-	ssize_t n = readlink(io->link, target, sizeof(target) - 1);
-
-	if (n < 0)
-		return;
-	target[n] = '\0';
-	if (strcmp(target, io->slave) == 0)
-		unlink(io->link);
-}
-
-static int
 plug(struct sim *s, char *err, size_t errlen)
 {
 	for (int p = 0; p < s->nports; p++) {
@@ -235,7 +196,7 @@ plug(struct sim *s, char *err, size_t errlen)
 		io->master = pty_open(115200, io->slave, sizeof(io->slave), err, errlen);
 		if (io->master < 0)
 			return -1;
-		if (make_link(io, err, errlen) < 0)
+		if (pty_link(io->slave, io->link, err, errlen) < 0)
 			return -1;
 		log_info("%s -> %s (%s port)", io->link, io->slave,
 		    s->nports == 1 ? "only" : p == E1752_MODEM ? "modem" : "PC UI");
@@ -253,7 +214,7 @@ unplug(struct sim *s)
 		if (io->master < 0)
 			continue;
 		host_gone(io);
-		remove_link(io);
+		pty_unlink(io->slave, io->link);
 		close(io->master);
 		io->master = -1;
 		e1752_consume(&s->m, p, SIZE_MAX);
