@@ -31,6 +31,19 @@ sim=$LAST_PID
 check "gpssim creates its pty link" wait_for 5 test -L "$dev"
 
 # -b: read-only, gpsd must not reconfigure the receiver.
+# gpsd publishes NTP and GPSD shared-memory segments and leaves them behind:
+# remove the ones that were not there before it ran, after it stopped.
+shm_keys() { ipcs -m 2>/dev/null | awk '$1 ~ /^0x/ { print $1 }' | sort; }
+shm_keys >"$T/shm.before"
+trap '_cleanup_gpsd_shm' EXIT
+_cleanup_gpsd_shm() {
+	local before
+	before=$(cat "$T/shm.before" 2>/dev/null)
+	_cleanup
+	for k in $(shm_keys); do
+		case " $(echo $before) " in *" $k "*) ;; *) ipcrm -M "$k" 2>/dev/null ;; esac
+	done
+}
 spawn gpsd -N -n -b -S "$port" "$dev" 2>"$T/gpsd.log"
 gpsd_pid=$LAST_PID
 check "gpsd listens on port $port" wait_for 10 port_used "$port"
