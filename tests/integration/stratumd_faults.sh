@@ -50,7 +50,13 @@ check "PPS stopped: NMEA samples with the calibrated delay steer the loop" \
     wait_for 30 st_cmp sync.updates "x > $updates"
 check "PPS stopped: |offset| stays below 5 ms" st_cmp sync.offset "abs(x) < 0.005"
 sim_ok pps start
-check "PPS back: refid PPS again" wait_for 15 answer_is "li=0 mode=4 stratum=1 refid=PPS"
+# Generous: on a loaded CI machine the first PPS samples after the outage
+# can take a while to be numbered again (seen once at 15 s).
+if wait_for 40 answer_is "li=0 mode=4 stratum=1 refid=PPS"; then
+	ok "PPS back: refid PPS again"
+else
+	not_ok "PPS back: refid PPS again ($(ntp_line); pps used $(st pps.used), unlocked $(st pps.unlocked))"
+fi
 
 # ---- fix lost: holdover, stratum 1, dispersion growing ----
 
