@@ -13,7 +13,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Isim/common -Isim/gpssim -Isim/modemsim
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Ioobd -Isim/common -Isim/gpssim -Isim/modemsim -Isim/routersim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -35,7 +35,14 @@ endif
 
 ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LDLIBS     += -lm
+LDLIBS     += -lcrypto -lm
+
+# libqrencode is optional: `outpost otp init` prints a QR code when it is there.
+HAVE_QRENCODE := $(shell printf '\043include <qrencode.h>\n' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_QRENCODE),1)
+CPPFLAGS += -DHAVE_QRENCODE
+outpost_LIBS := -lqrencode
+endif
 
 # Library code shared by every program: one directory per layer.
 CORE_DIRS := lib gnss modem ntp
@@ -45,14 +52,21 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libcore.a
 
 # Programs: name -> sources.
-PROGRAMS        := outpost stratumd gpssim modemsim
+PROGRAMS        := outpost stratumd oobd gpssim modemsim routersim
 outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
 stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
 stratumd_MAIN   := stratumd/main.c
+oobd_SRC        := $(call platform_filter,$(wildcard oobd/*.c))
+oobd_MAIN       := oobd/main.c
+oobd_LIBS       := -lcurl
 gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c sim/common/*.c))
 gpssim_MAIN     := sim/gpssim/gpssim.c
 modemsim_SRC    := $(call platform_filter,$(wildcard sim/modemsim/*.c sim/common/*.c))
 modemsim_MAIN   := sim/modemsim/modemsim.c
+routersim_SRC   := $(call platform_filter,$(wildcard sim/routersim/*.c sim/common/*.c))
+routersim_MAIN  := sim/routersim/routersim.c
+# (while oobd/ and sim/routersim/ are being written)
+PROGRAMS        := $(filter-out $(if $(wildcard oobd/main.c),,oobd) $(if $(wildcard sim/routersim/routersim.c),,routersim),$(PROGRAMS))
 BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
 
 # Unit tests: tests/unit/test_<module>.c, each a cmocka program.  A test of
@@ -94,7 +108,7 @@ $(CORE_LIB): $(CORE_OBJ)
 define program_rule
 $(BUILD)/bin/$(1): $$($(1)_SRC:%.c=$(BUILD)/obj/%.o) $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$($(1)_LIBS) $$(LDLIBS)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
 
@@ -107,9 +121,9 @@ $(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o \
     $$(filter-out $$($(1)_MAIN:%.c=$(BUILD)/obj/%.o),$$($(1)_SRC:%.c=$(BUILD)/obj/%.o)) \
     $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$(LDLIBS)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$($(1)_LIBS) $$(LDLIBS)
 endef
-$(foreach p,stratumd gpssim modemsim,$(eval $(call program_tests_rule,$(p))))
+$(foreach p,stratumd oobd gpssim modemsim,$(eval $(call program_tests_rule,$(p))))
 
 tests: $(BINS) $(UNIT_BINS)
 
@@ -125,16 +139,22 @@ check: deps
 unit-check: tests
 	@tests/run --unit-only $(BUILD)
 
-# The library is compiled once for all fuzz targets (instrumented; libFuzzer's
-# main comes in at link time).
-FUZZ_OBJ := $(CORE_SRC:%.c=build/fuzz/obj/%.o)
+# The library and the daemons' parsers are compiled once for all fuzz
+# targets (instrumented; libFuzzer's main comes in at link time), into an
+# archive so that each target pulls in only what it uses.
+FUZZ_LIB_SRC := $(CORE_SRC) $(filter-out $(oobd_MAIN),$(oobd_SRC))
+FUZZ_OBJ := $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+build/fuzz/libfuzz.a: $(FUZZ_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lm
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lcurl -lcrypto -lm
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -156,6 +176,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/bin/outpost $(DESTDIR)$(BINDIR)/outpost
 	install -m 755 $(BUILD)/bin/stratumd $(DESTDIR)$(SBINDIR)/stratumd
+	install -m 755 $(BUILD)/bin/oobd $(DESTDIR)$(SBINDIR)/oobd
 	install -m 644 doc/outpost.1 $(DESTDIR)$(MANDIR)/man1/outpost.1
 	install -m 644 doc/stratumd.conf.5 $(DESTDIR)$(MANDIR)/man5/stratumd.conf.5
 	install -m 644 doc/stratumd.8 $(DESTDIR)$(MANDIR)/man8/stratumd.8

@@ -8,17 +8,17 @@ what=${1:-build}
 
 case $(uname -s) in
 Linux)
-	build="make gcc libc6-dev pps-tools"
-	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools"
+	build="make gcc libc6-dev pps-tools libssl-dev libcurl4-openssl-dev libqrencode-dev"
+	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools openssh-client openssh-server"
 	;;
 FreeBSD)
-	build="gmake"
+	build="gmake curl libqrencode"
 	check="$build cmocka llvm gpsd socat chrony python3"
 	;;
 *)
 	echo "deps: unsupported system $(uname -s)" >&2; exit 1 ;;
 esac
-demo="$build python3"
+demo="$build python3 openssh-client openssh-server"
 bench="$build gpsd-clients chrony"
 [ "$(uname -s)" = FreeBSD ] && bench="$build gpsd chrony"
 
