@@ -1,175 +1,44 @@
 /*
- * control: a Unix stream socket that answers `status` with one JSON object
- * (what `outpost status` shows).  One request per connection; a client
- * that does not send its request within a second is dropped, so nobody can
- * hold the daemon up.  The socket is mode 0660, owned by the configured
- * group: members may ask, others may not.
+ * control: the control socket (ctlsrv.h) answers `status` with one JSON
+ * object, what `outpost status` shows.
  */
-#include <errno.h>
-#include <grp.h>
-#include <poll.h>
 #include <arpa/inet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
+#include "ctlsrv.h"
 #include "jsonw.h"
 #include "log.h"
 #include "stratumd.h"
 #include "tsmath.h"
 
-#define CONTROL_TIMEOUT_MS 1000
-
-struct control_client {
-	struct stratumd *sd;
-	int fd;
-	ev_timer_id timer;
-	char req[64];
-	size_t len;
-};
-
-static void
-client_done(struct control_client *c)
+static int
+on_request(void *arg, const char *request, char *out, size_t outlen)
 {
-	ev_timer_cancel(c->sd->ev, c->timer);
-	ev_fd_del(c->sd->ev, c->fd);
-	close(c->fd);
-	free(c);
-}
-
-static void
-client_timeout(void *arg)
-{
-	struct control_client *c = arg;
-
-	c->timer = 0;
-	client_done(c);
-}
-
-static void
-reply(struct control_client *c, const char *text)
-{
-	size_t len = strlen(text), off = 0;
-
-	/* The answer is small; a client that cannot take it at once loses it. */
-	while (off < len) {
-		ssize_t n = send(c->fd, text + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-}
-
-static void
-on_client(int fd, short revents, void *arg)
-{
-	struct control_client *c = arg;
-	char out[4096];
-
-	(void)revents;
-	ssize_t n = recv(fd, c->req + c->len, sizeof(c->req) - 1 - c->len, MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		client_done(c);
-		return;
-	}
-	c->len += (size_t)n;
-	c->req[c->len] = '\0';
-	char *nl = strchr(c->req, '\n');
-	if (nl == NULL && c->len < sizeof(c->req) - 1)
-		return;
-	if (nl != NULL)
-		*nl = '\0';
-	if (strcmp(c->req, "status") == 0 && control_status_json(c->sd, out, sizeof(out)) >= 0)
-		reply(c, out);
-	else
-		reply(c, "{\"error\":\"unknown request; try: status\"}\n");
-	client_done(c);
-}
-
-static void
-on_accept(int fd, short revents, void *arg)
-{
-	struct stratumd *sd = arg;
-
-	(void)revents;
-	int cfd = accept(fd, NULL, NULL);
-	if (cfd == -1)
-		return;
-	struct control_client *c = calloc(1, sizeof(*c));
-	if (c == NULL) {
-		close(cfd);
-		return;
-	}
-	c->sd = sd;
-	c->fd = cfd;
-	if (ev_fd_add(sd->ev, cfd, POLLIN, on_client, c) == -1) {
-		close(cfd);
-		free(c);
-		return;
-	}
-	c->timer = ev_timer_add(sd->ev, CONTROL_TIMEOUT_MS, client_timeout, c);
+	if (strcmp(request, "status") != 0)
+		return -1;
+	return control_status_json(arg, out, outlen);
 }
 
 int
 control_open(struct stratumd *sd)
 {
-	struct sockaddr_un sun;
-	const char *path = sd->conf.control_path;
+	char err[256];
 
-	sd->control_fd = -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("control: socket path too long: %s", path);
+	sd->control = ctlsrv_open(sd->ev, sd->conf.control_path, sd->conf.control_group,
+	    on_request, sd, err, sizeof(err));
+	if (sd->control == NULL) {
+		log_warnx("control: %s", err);
 		return -1;
 	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd == -1) {
-		log_warn("control: socket");
-		return -1;
-	}
-	unlink(path);
-	mode_t old = umask(0117);
-	int r = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
-	umask(old);
-	if (r == -1 || listen(fd, 8) == -1) {
-		log_warn("control: %s", path);
-		close(fd);
-		return -1;
-	}
-	if (sd->conf.control_group[0] != '\0') {
-		struct group *gr = getgrnam(sd->conf.control_group);
-		if (gr == NULL || chown(path, (uid_t)-1, gr->gr_gid) == -1) {
-			log_warnx("control: %s: cannot give it to group %s", path,
-			    sd->conf.control_group);
-			close(fd);
-			return -1;
-		}
-	}
-	if (ev_fd_add(sd->ev, fd, POLLIN, on_accept, sd) == -1) {
-		close(fd);
-		return -1;
-	}
-	sd->control_fd = fd;
 	return 0;
 }
 
 void
 control_close(struct stratumd *sd)
 {
-	if (sd->control_fd == -1)
-		return;
-	ev_fd_del(sd->ev, sd->control_fd);
-	close(sd->control_fd);
-	unlink(sd->conf.control_path);
-	sd->control_fd = -1;
+	ctlsrv_close(sd->control);
+	sd->control = NULL;
 }
 
 static double

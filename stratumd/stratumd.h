@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "ctlsrv.h"
 #include "discipline.h"
 #include "evloop.h"
 #include "netacl.h"
@@ -104,7 +105,7 @@ struct stratumd {
 	struct stratumd_gps gps;
 	struct ntps server;
 	struct rl_table *rl;
-	int control_fd;
+	struct ctlsrv *control;
 	int export_fd;
 	struct shm_export shm;
 	bool shm_open;
