@@ -116,10 +116,15 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
 
+# A program's objects but its main, as an archive: a test pulls in only
+# the modules it uses.
 define program_tests_rule
-$(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o \
-    $$(filter-out $$($(1)_MAIN:%.c=$(BUILD)/obj/%.o),$$($(1)_SRC:%.c=$(BUILD)/obj/%.o)) \
-    $(CORE_LIB)
+$(BUILD)/lib$(1).a: $$(filter-out $$($(1)_MAIN:%.c=$(BUILD)/obj/%.o),$$($(1)_SRC:%.c=$(BUILD)/obj/%.o))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@
+	$$(AR) rcs $$@ $$^
+
+$(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o $(BUILD)/lib$(1).a $(CORE_LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$($(1)_LIBS) $$(LDLIBS)
 endef
@@ -180,6 +185,8 @@ install: all
 	install -m 644 doc/outpost.1 $(DESTDIR)$(MANDIR)/man1/outpost.1
 	install -m 644 doc/stratumd.conf.5 $(DESTDIR)$(MANDIR)/man5/stratumd.conf.5
 	install -m 644 doc/stratumd.8 $(DESTDIR)$(MANDIR)/man8/stratumd.8
+	install -m 644 doc/oobd.conf.5 $(DESTDIR)$(MANDIR)/man5/oobd.conf.5
+	install -m 644 doc/oobd.8 $(DESTDIR)$(MANDIR)/man8/oobd.8
 
 clean:
 	rm -rf build
