@@ -9,11 +9,11 @@ what=${1:-build}
 case $(uname -s) in
 Linux)
 	build="make gcc libc6-dev pps-tools libssl-dev libcurl4-openssl-dev libqrencode-dev"
-	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools openssh-client openssh-server"
+	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools openssh-client openssh-server zbar-tools"
 	;;
 FreeBSD)
 	build="gmake curl libqrencode"
-	check="$build cmocka llvm gpsd socat chrony python3"
+	check="$build cmocka llvm gpsd socat chrony python3 zbar"
 	;;
 *)
 	echo "deps: unsupported system $(uname -s)" >&2; exit 1 ;;
