@@ -621,7 +621,8 @@ text_hdr(const struct at_fields *fl, size_t first, struct at_sms_text_hdr *out)
 	size_t left = fl->n - first;
 
 	if (left < 2 || !f[0].quoted || field_str(&f[0], out->stat, sizeof(out->stat)) < 0 ||
-	    out->stat[0] == '\0' || field_str(&f[1], out->addr, sizeof(out->addr)) < 0)
+	    out->stat[0] == '\0' || !f[1].quoted ||
+	    field_str(&f[1], out->addr, sizeof(out->addr)) < 0)
 		return -1;
 	out->scts[0] = '\0';
 	if (left >= 3 && looks_like_scts(&f[2]))
@@ -653,6 +654,322 @@ at_parse_cmgr_text(const char *line, struct at_sms_text_hdr *out)
 	if (at_split_fields(line, "+CMGR:", &fl) < 0)
 		return -1;
 	return text_hdr(&fl, 0, out);
+}
+
+/* ---- text mode: whole messages ---- */
+
+/* 1..maxd decimal digits at *p, as a number within [lo, hi]; -1 otherwise. */
+static int
+scts_num(const char **p, size_t maxd, int lo, int hi)
+{
+	const char *s = *p;
+	int v = 0;
+	size_t n = 0;
+
+	while (n < maxd && text_isdigit(s[n]))
+		v = v * 10 + (s[n++] - '0');
+	if (n == 0 || text_isdigit(s[n]) || v < lo || v > hi)
+		return -1;
+	*p = s + n;
+	return v;
+}
+
+static bool
+scts_sep(const char **p, char c)
+{
+	if (**p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+int
+at_parse_scts_text(const char *s, struct sms_time *out)
+{
+	struct sms_time t;
+	const char *p = s;
+	int sign;
+
+	memset(&t, 0, sizeof(t));
+	if ((t.year = scts_num(&p, 4, 0, 2089)) < 0)
+		return -1;
+	if (p - s == 2)
+		t.year += t.year < 90 ? 2000 : 1900;
+	else if (p - s != 4 || t.year < 1990)
+		return -1;
+	if (!scts_sep(&p, '/') || (t.month = scts_num(&p, 2, 1, 12)) < 0 ||
+	    !scts_sep(&p, '/') || (t.day = scts_num(&p, 2, 1, 31)) < 0 || !scts_sep(&p, ',') ||
+	    (t.hour = scts_num(&p, 2, 0, 23)) < 0 || !scts_sep(&p, ':') ||
+	    (t.minute = scts_num(&p, 2, 0, 59)) < 0 || !scts_sep(&p, ':') ||
+	    (t.second = scts_num(&p, 2, 0, 59)) < 0)
+		return -1;
+	if (*p == '+' || *p == '-') {
+		sign = *p++ == '-' ? -1 : 1;
+		if ((t.tz_quarters = scts_num(&p, 2, 0, 79)) < 0)
+			return -1;
+		t.tz_quarters *= sign;
+	}
+	if (*p != '\0')
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/* Write a code point as UTF-8 at out[*o], if it and a NUL fit in max. */
+static bool
+put_utf8(uint32_t cp, char *out, size_t *o, size_t max)
+{
+	uint8_t b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (uint8_t)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (uint8_t)(0xC0 | cp >> 6);
+		b[1] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (uint8_t)(0xE0 | cp >> 12);
+		b[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+		b[2] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (uint8_t)(0xF0 | cp >> 18);
+		b[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
+		b[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+		b[3] = (uint8_t)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	if (*o + n >= max)
+		return false;
+	memcpy(out + *o, b, n);
+	*o += n;
+	return true;
+}
+
+/* The UTF-16 unit at hex[i..i+3]; -1 if a digit is not hex. */
+static long
+hex_unit(const char *hex, size_t i)
+{
+	long u = 0;
+
+	for (size_t k = 0; k < 4; k++) {
+		int v = text_hexval(hex[i + k]);
+
+		if (v < 0)
+			return -1;
+		u = u << 4 | v;
+	}
+	return u;
+}
+
+int
+at_ucs2_hex_to_utf8(const char *hex, size_t len, char *out, size_t outlen, size_t *outlen_used)
+{
+	size_t o = 0;
+
+	if (outlen == 0 || len % 4 != 0)
+		return -1;
+	out[0] = '\0';
+	for (size_t i = 0; i < len; i += 4) {
+		long u = hex_unit(hex, i), lo;
+		uint32_t cp = (uint32_t)u;
+
+		if (u < 0)
+			return -1;
+		if (u >= 0xD800 && u < 0xDC00 && i + 8 <= len &&
+		    (lo = hex_unit(hex, i + 4)) >= 0xDC00 && lo < 0xE000) {
+			cp = 0x10000 + (uint32_t)((u - 0xD800) << 10) + (uint32_t)(lo - 0xDC00);
+			i += 4;
+		} else if (u >= 0xD800 && u < 0xE000) {
+			cp = 0xFFFD;	/* a lone surrogate */
+		}
+		if (!put_utf8(cp, out, &o, outlen))
+			return -1;
+	}
+	out[o] = '\0';
+	*outlen_used = o;
+	return 0;
+}
+
+static bool
+is_text_header(const char *line)
+{
+	return text_prefix_ci(line, "+CMGL:") || text_prefix_ci(line, "+CMGR:");
+}
+
+int
+at_sms_text_next(const struct at_reply *r, size_t *i, struct at_sms_text_entry *e,
+    size_t *bad)
+{
+	while (*i < r->nlines) {
+		const char *line = at_reply_line(r, (*i)++);
+		int ok;
+
+		if (!is_text_header(line))
+			continue;	/* before the first header: not a message */
+		if (text_prefix_ci(line, "+CMGL:"))
+			ok = at_parse_cmgl_text(line, &e->hdr);
+		else
+			ok = at_parse_cmgr_text(line, &e->hdr);
+		e->text_line = *i;
+		while (*i < r->nlines && !is_text_header(at_reply_line(r, *i)))
+			(*i)++;
+		e->text_lines = *i - e->text_line;
+		if (ok == 0)
+			return 1;
+		if (bad != NULL)
+			(*bad)++;
+	}
+	return 0;
+}
+
+static bool
+all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!text_isxdigit(s[i]))
+			return false;
+	return true;
+}
+
+static bool
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!text_isdigit(s[i]))
+			return false;
+	return true;
+}
+
+/* Every UTF-16 unit of the hex is below 0x80: "002B0034..." */
+static bool
+ucs2_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i += 4)
+		if (s[i] != '0' || s[i + 1] != '0' || text_hexval(s[i + 2]) > 7)
+			return false;
+	return true;
+}
+
+/* The status, decoded when the modem shows it in UCS2 too. */
+static int
+text_stat(const char *stat, char *out, size_t outlen)
+{
+	size_t n = strlen(stat), used;
+
+	if (n % 4 == 0 && all_hex(stat, n) && ucs2_ascii(stat, n))
+		return at_ucs2_hex_to_utf8(stat, n, out, outlen, &used);
+	snprintf(out, outlen, "%s", stat);
+	return 0;
+}
+
+/* The sender, UCS2 hex or left as it is; no control characters. */
+static int
+text_addr(const char *a, struct sms_address *out)
+{
+	size_t n = strlen(a), used = n;
+	bool plus, digits = true;
+
+	if (n % 4 == 0 && all_hex(a, n) && (ucs2_ascii(a, n) || !all_digits(a, n))) {
+		if (at_ucs2_hex_to_utf8(a, n, out->text, sizeof(out->text), &used) < 0)
+			return -1;
+	} else {
+		if (n >= sizeof(out->text))
+			return -1;
+		memcpy(out->text, a, n + 1);
+	}
+	for (size_t i = 0; i < used; i++)
+		if ((unsigned char)out->text[i] < 0x20 || out->text[i] == 0x7F)
+			return -1;
+	plus = out->text[0] == '+';
+	for (size_t i = plus; i < used; i++)
+		if (!text_isdigit(out->text[i]) && out->text[i] != '*' && out->text[i] != '#')
+			digits = false;
+	if (!digits || (plus && used == 1))
+		out->toa = 0xD0;	/* alphanumeric */
+	else
+		out->toa = plus ? 0x91 : 0x81;
+	return 0;
+}
+
+/* The text lines joined, then decoded: UCS2, or 8-bit data kept as hex. */
+static int
+text_body(const struct at_reply *r, const struct at_sms_text_entry *e, struct sms_deliver *out,
+    char *err, size_t errlen)
+{
+	char hex[AT_LINE_MAX + 1];
+	size_t n = 0;
+
+	for (size_t k = 0; k < e->text_lines; k++) {
+		const char *l = at_reply_line(r, e->text_line + k);
+		size_t len = text_trimmed_len(l);
+
+		if (n + len >= sizeof(hex)) {
+			snprintf(err, errlen, "the text is too long (over %d characters)",
+			    AT_LINE_MAX);
+			return -1;
+		}
+		memcpy(hex + n, l, len);
+		n += len;
+	}
+	hex[n] = '\0';
+	if (!all_hex(hex, n) || n % 2 != 0) {
+		snprintf(err, errlen, "the text is not UCS2 hex (is AT+CSCS=\"UCS2\" in force?)");
+		return -1;
+	}
+	if (n % 4 != 0) {	/* octets, not UTF-16 units */
+		if (n >= sizeof(out->text)) {
+			snprintf(err, errlen, "8-bit data longer than %zu hex digits",
+			    sizeof(out->text) - 1);
+			return -1;
+		}
+		for (size_t i = 0; i <= n; i++)
+			out->text[i] = hex[i] >= 'a' && hex[i] <= 'f' ? (char)(hex[i] - 'a' + 'A')
+								      : hex[i];
+		out->text_len = n;
+		out->encoding = SMS_ENC_8BIT;
+		out->dcs = 0x04;
+		return 0;
+	}
+	if (at_ucs2_hex_to_utf8(hex, n, out->text, sizeof(out->text), &out->text_len) < 0) {
+		snprintf(err, errlen, "the text is longer than %d bytes of UTF-8",
+		    SMS_TEXT_MAX - 1);
+		return -1;
+	}
+	if (sms_gsm7_septets(out->text, out->text_len) >= 0) {
+		out->encoding = SMS_ENC_GSM7;
+		out->dcs = 0x00;
+	} else {
+		out->encoding = SMS_ENC_UCS2;
+		out->dcs = 0x08;
+	}
+	return 0;
+}
+
+int
+at_sms_text_decode(const struct at_reply *r, const struct at_sms_text_entry *e,
+    struct sms_deliver *out, char *err, size_t errlen)
+{
+	char stat[sizeof(e->hdr.stat)];
+
+	memset(out, 0, sizeof(*out));
+	out->msg_class = -1;
+	if (text_stat(e->hdr.stat, stat, sizeof(stat)) < 0 || strncasecmp(stat, "REC ", 4) != 0) {
+		snprintf(err, errlen, "not a received message (status \"%s\")", e->hdr.stat);
+		return -1;
+	}
+	if (text_addr(e->hdr.addr, &out->from) < 0) {
+		snprintf(err, errlen, "the sender \"%s\" is neither UCS2 hex nor plain text",
+		    e->hdr.addr);
+		return -1;
+	}
+	if (at_parse_scts_text(e->hdr.scts, &out->scts) < 0) {
+		snprintf(err, errlen, "no valid time stamp (\"%s\")", e->hdr.scts);
+		return -1;
+	}
+	return text_body(r, e, out, err, errlen);
 }
 
 int

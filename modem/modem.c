@@ -14,7 +14,7 @@
 #include "modem.h"
 
 /* What a queued command is for (at_cmd.tag); at_cmd.arg carries details. */
-enum op { OP_INIT, OP_QUERY, OP_LIST, OP_READ, OP_DELETE, OP_SEND, OP_RESET };
+enum op { OP_INIT, OP_QUERY, OP_LIST, OP_READ, OP_DELETE, OP_SEND, OP_CSMP, OP_RESET };
 
 enum step {
 	S_ECHO,
@@ -28,6 +28,8 @@ enum step {
 	S_CNMI,
 	S_CNMI_NO_REPORTS,
 	S_PORTS,
+	S_CMGF_TEXT,	/* PDU mode refused: text mode, */
+	S_CSCS,		/* in UCS2 */
 };
 
 static const char *const step_cmd[] = {
@@ -42,7 +44,17 @@ static const char *const step_cmd[] = {
 	[S_CNMI] = "AT+CNMI=2,1,0,2,0",
 	[S_CNMI_NO_REPORTS] = "AT+CNMI=2,1,0,0,0",
 	[S_PORTS] = "AT^GETPORTMODE",
+	[S_CMGF_TEXT] = "AT+CMGF=1",
+	[S_CSCS] = "AT+CSCS=\"UCS2\"",
 };
+
+/*
+ * Text mode: the UTF-16 units one AT+CMGS carries, as UCS2 hex after the
+ * prompt (the engine takes AT_PDU_MAX hex digits), and what one SMS holds.
+ */
+#define TEXT_UNITS_MAX	(AT_PDU_MAX / 4)
+#define GSM7_SEPTETS	160
+#define UCS2_UNITS	70
 
 static const char *const query_cmd[MODEM_Q_COUNT] = {
 	[MODEM_Q_MAKER] = "AT+CGMI",
@@ -376,6 +388,18 @@ apply_cpms(struct modem *m, const struct at_reply *r)
 		m->st.have_cpms = true;
 }
 
+/* AT+CMGF=0 refused: say so, then try text mode. */
+static void
+text_fallback(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
+{
+	describe_failure(m, c, r, ": no PDU mode; SMS in text mode (AT+CMGF=1, UCS2) "
+	    "instead: long messages arrive in parts, and are sent as separate messages");
+	m->text_mode = true;
+	emit_msg(m, MODEM_EV_WARNING);
+	if (m->state == MODEM_INITIALIZING && m->step == S_CMGF)	/* unless the hook restarted */
+		goto_step(m, S_CMGF_TEXT);
+}
+
 static void
 init_done(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
 {
@@ -409,6 +433,27 @@ init_done(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
 			goto_step(m, S_CNMI);
 		}
 		break;
+	case S_CMGF:
+		if (ok)
+			goto_step(m, S_CPMS);
+		else
+			text_fallback(m, c, r);
+		return;
+	case S_CMGF_TEXT:
+		if (ok) {
+			goto_step(m, S_CSCS);
+			return;
+		}
+		describe_failure(m, c, r, " (after AT+CMGF=0 was refused too): no SMS mode left");
+		break;
+	case S_CSCS:
+		if (ok) {
+			goto_step(m, S_CPMS);
+			return;
+		}
+		describe_failure(m, c, r, ": text mode is read only in UCS2, where no SMS can "
+		    "fake the lines of a reply");
+		break;
 	case S_CNMI:
 		goto_step(m, ok ? S_PORTS : S_CNMI_NO_REPORTS);
 		return;
@@ -417,7 +462,7 @@ init_done(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
 			modem_status_apply(&m->st, MODEM_Q_PORTS, r);
 		init_ready(m);
 		return;
-	default:	/* S_ECHO, S_CMGF, S_CNMI_NO_REPORTS */
+	default:	/* S_ECHO, S_CNMI_NO_REPORTS */
 		if (ok)
 			goto_step(m, m->step == S_CNMI_NO_REPORTS ? S_PORTS
 								  : (enum step)(m->step + 1));
@@ -425,7 +470,7 @@ init_done(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
 	}
 	if (ok || m->state != MODEM_INITIALIZING)
 		return;
-	if (m->step != S_CPIN_SET)
+	if (m->step != S_CPIN_SET && m->step != S_CMGF_TEXT && m->step != S_CSCS)
 		describe_failure(m, c, r, NULL);
 	init_failed(m);
 }
@@ -464,14 +509,14 @@ delete_index(struct modem *m, int index)
 		m->deleting[m->ndeleting++] = index;
 }
 
-/* Hand one stored PDU over, then delete it from the SIM. */
+/* Hand one stored message over (m->sms, or why it does not decode), then
+ * delete it from the SIM. */
 static void
-take_stored(struct modem *m, int index, const char *pdu, size_t len)
+hand_over(struct modem *m, int index, bool decoded, const char *err)
 {
 	struct modem_event ev = { .index = index };
-	char err[200];
 
-	if (sms_decode_hex(pdu, len, &m->sms, err, sizeof(err)) == 0) {
+	if (decoded) {
 		ev.kind = MODEM_EV_SMS;
 		ev.sms = &m->sms;
 	} else {
@@ -485,14 +530,14 @@ take_stored(struct modem *m, int index, const char *pdu, size_t len)
 		delete_index(m, index);
 }
 
-/* An AT+CMGL or AT+CMGR reply: every message in it. */
 static void
-take_reply(struct modem *m, const struct at_reply *r, int read_index)
+take_pdus(struct modem *m, const struct at_reply *r, int read_index, size_t *bad)
 {
 	struct at_sms_entry e;
-	size_t i = 0, bad = 0;
+	size_t i = 0;
+	char err[200];
 
-	while (at_sms_list_next(r, &i, &e, &bad) == 1 && m->state == MODEM_READY) {
+	while (at_sms_list_next(r, &i, &e, bad) == 1 && m->state == MODEM_READY) {
 		int index = e.index >= 0 ? e.index : read_index;
 
 		if (index < 0 || being_deleted(m, index))
@@ -501,13 +546,55 @@ take_reply(struct modem *m, const struct at_reply *r, int read_index)
 			m->sweep_wanted = true;	/* the rest after the deletions */
 			break;
 		}
-		take_stored(m, index, e.pdu, e.pdu_len);
+		hand_over(m, index, sms_decode_hex(e.pdu, e.pdu_len, &m->sms, err,
+		    sizeof(err)) == 0, err);
 	}
+}
+
+/*
+ * Text mode.  A reply that lost lines (too long for the engine) may have
+ * lost a message's text or header: then only messages with their one text
+ * line and another message after them are taken; the rest on a later
+ * sweep, once deletions made the list shorter.
+ */
+static void
+take_texts(struct modem *m, const struct at_reply *r, int read_index, size_t *bad)
+{
+	struct at_sms_text_entry e;
+	size_t i = 0;
+	char err[200];
+
+	while (at_sms_text_next(r, &i, &e, bad) == 1 && m->state == MODEM_READY) {
+		int index = e.hdr.index >= 0 ? e.hdr.index : read_index;
+
+		if (index < 0 || being_deleted(m, index))
+			continue;
+		if (r->truncated && (e.text_lines != 1 || i >= r->nlines))
+			continue;	/* swept again: r->truncated */
+		if (at_queue_room(&m->at) == 0) {
+			m->sweep_wanted = true;
+			break;
+		}
+		hand_over(m, index, at_sms_text_decode(r, &e, &m->sms, err, sizeof(err)) == 0,
+		    err);
+	}
+}
+
+/* An AT+CMGL or AT+CMGR reply: every message in it. */
+static void
+take_reply(struct modem *m, const struct at_reply *r, int read_index)
+{
+	size_t bad = 0;
+
+	if (m->text_mode)
+		take_texts(m, r, read_index, &bad);
+	else
+		take_pdus(m, r, read_index, &bad);
 	if (r->truncated)
 		m->sweep_wanted = true;
 	if (bad > 0) {
-		snprintf(m->msg, sizeof(m->msg), "%s: %zu stored message(s) without a readable PDU",
-		    m->device, bad);
+		snprintf(m->msg, sizeof(m->msg), "%s: %zu stored message(s) without a readable %s",
+		    m->device, bad, m->text_mode ? "text-mode header" : "PDU");
 		emit_msg(m, MODEM_EV_WARNING);
 	}
 }
@@ -518,7 +605,8 @@ maybe_sweep(struct modem *m)
 	if (!m->sweep_wanted || m->sweep_queued || !port_free(m) || m->ndeleting > 0 ||
 	    at_queue_room(&m->at) == 0)
 		return;
-	if (queue(m, "AT+CMGL=4", NULL, m->cfg.cmd_timeout_ms, OP_LIST, NULL) == 0) {
+	if (queue(m, m->text_mode ? "AT+CMGL=\"ALL\"" : "AT+CMGL=4", NULL, m->cfg.cmd_timeout_ms,
+	    OP_LIST, NULL) == 0) {
 		m->sweep_queued = true;
 		m->sweep_wanted = false;
 	}
@@ -582,6 +670,164 @@ free_job(struct modem *m)
 	return NULL;
 }
 
+/* ---- sending in text mode ---- */
+
+/* The code point of the UTF-8 character at s[*pos], *pos moved past it; -1
+ * for bad UTF-8 (cut, overlong, a surrogate, beyond U+10FFFF). */
+static long
+utf8_next(const char *s, size_t len, size_t *pos)
+{
+	const unsigned char *u = (const unsigned char *)s + *pos;
+	size_t n;
+	uint32_t cp, min;
+
+	if (u[0] < 0x80) {
+		*pos += 1;
+		return u[0];
+	}
+	if ((u[0] & 0xE0) == 0xC0) {
+		n = 2, cp = u[0] & 0x1Fu, min = 0x80;
+	} else if ((u[0] & 0xF0) == 0xE0) {
+		n = 3, cp = u[0] & 0x0Fu, min = 0x800;
+	} else if ((u[0] & 0xF8) == 0xF0) {
+		n = 4, cp = u[0] & 0x07u, min = 0x10000;
+	} else {
+		return -1;
+	}
+	if (n > len - *pos)
+		return -1;
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return -1;
+		cp = cp << 6 | (u[i] & 0x3Fu);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000))
+		return -1;
+	*pos += n;
+	return (long)cp;
+}
+
+/* cp as UCS2 hex (one unit, or a surrogate pair) at out; the digits written. */
+static size_t
+put_ucs2_hex(uint32_t cp, char *out, size_t room)
+{
+	if (cp < 0x10000) {
+		snprintf(out, room, "%04X", (unsigned)cp);
+		return 4;
+	}
+	cp -= 0x10000;
+	snprintf(out, room, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
+	    (unsigned)(0xDC00 + (cp & 0x3FF)));
+	return 8;
+}
+
+/* "+" and 1..20 of digits, '*', '#' (as sms_encode_submit() takes them), as
+ * UCS2 hex for AT+CMGS="<da>" under AT+CSCS="UCS2"; -1 if not a number. */
+static int
+number_ucs2(const char *number, char *out, size_t outlen)
+{
+	size_t n = strlen(number), plus = number[0] == '+', o = 0;
+
+	if (n - plus < 1 || n - plus > 20 || 4 * n >= outlen)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (i >= plus && !(number[i] >= '0' && number[i] <= '9') && number[i] != '*' &&
+		    number[i] != '#')
+			return -1;
+		o += put_ucs2_hex((unsigned char)number[i], out + o, outlen - o);
+	}
+	return 0;
+}
+
+/*
+ * Cut a UTF-8 text into the UCS2 hex of single SMS: at most GSM7_SEPTETS
+ * septets each (gsm7) or UCS2_UNITS units, and never more than
+ * TEXT_UNITS_MAX units; a character (surrogate pair) is never cut.
+ */
+static int
+text_parts(const char *text, size_t len, bool gsm7, char (*parts)[AT_PDU_MAX + 1], size_t max,
+    size_t *n, char *err, size_t errlen)
+{
+	size_t pos = 0, units = 0, septets = 0, o = 0, k = 0;
+	size_t unit_max = gsm7 || UCS2_UNITS > TEXT_UNITS_MAX ? TEXT_UNITS_MAX : UCS2_UNITS;
+
+	while (pos < len) {
+		size_t start = pos, u, sp;
+		long cp = utf8_next(text, len, &pos);
+
+		if (cp < 0) {
+			snprintf(err, errlen, "the text is not UTF-8 (at byte %zu)", start);
+			return -1;
+		}
+		u = cp >= 0x10000 ? 2 : 1;
+		sp = gsm7 ? (size_t)sms_gsm7_septets(text + start, pos - start) : 0;
+		if (units + u > unit_max || septets + sp > GSM7_SEPTETS) {
+			parts[k++][o] = '\0';
+			units = septets = o = 0;
+		}
+		if (k == max) {
+			snprintf(err, errlen, "the text needs more than %zu SMS in text mode "
+			    "(%zu characters each at most)", max,
+			    gsm7 ? unit_max : (size_t)UCS2_UNITS);
+			return -1;
+		}
+		o += put_ucs2_hex((uint32_t)cp, parts[k] + o, AT_PDU_MAX + 1 - o);
+		units += u;
+		septets += sp;
+	}
+	parts[k][o] = '\0';
+	*n = k + 1;
+	return 0;
+}
+
+/*
+ * AT+CSMP sets the alphabet (DCS 0: the modem turns the UCS2 it is given
+ * into GSM 7-bit; 8: UCS2) and a validity of one day for every message
+ * after it; then each part goes as AT+CMGS="<number>" with its UCS2 hex
+ * after the prompt.
+ */
+static int
+send_text_mode(struct modem *m, struct modem_send_job *j, const char *number, const char *text,
+    int tag, char *err, size_t errlen)
+{
+	char parts[MODEM_SEND_PARTS][AT_PDU_MAX + 1], da[4 * 21 + 1], cmd[AT_CMD_MAX + 1], why[160];
+	size_t len = strlen(text), n;
+	bool gsm7 = sms_gsm7_septets(text, len) >= 0;
+
+	if (number_ucs2(number, da, sizeof(da)) < 0) {
+		snprintf(err, errlen, "%s: not a phone number (\"+\" and 1 to 20 digits): \"%s\"",
+		    m->device, number);
+		return -1;
+	}
+	if (len == 0) {
+		snprintf(err, errlen, "%s: an empty text cannot be sent in text mode", m->device);
+		return -1;
+	}
+	if (text_parts(text, len, gsm7, parts, MODEM_SEND_PARTS, &n, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", m->device, why);
+		return -1;
+	}
+	if (at_queue_room(&m->at) < n + 1) {
+		snprintf(err, errlen, "%s: the command queue is full", m->device);
+		return -1;
+	}
+	memset(j, 0, sizeof(*j));
+	j->used = true;
+	j->tag = tag;
+	j->parts = n;
+	snprintf(cmd, sizeof(cmd), "AT+CSMP=17,167,0,%d", gsm7 ? 0 : 8);
+	at_send(&m->at, now_of(m), cmd, NULL, m->cfg.cmd_timeout_ms, OP_CSMP, j);
+	snprintf(cmd, sizeof(cmd), "AT+CMGS=\"%s\"", da);
+	for (size_t i = 0; i < n; i++) {
+		if (at_send(&m->at, now_of(m), cmd, parts[i], m->cfg.send_timeout_ms, OP_SEND,
+		    j) < 0) {
+			j->parts = i;	/* cannot happen: room was checked */
+			break;
+		}
+	}
+	return 0;
+}
+
 int
 modem_send_sms(struct modem *m, int64_t now, const char *number, const char *text, int tag,
     char *err, size_t errlen)
@@ -602,6 +848,8 @@ modem_send_sms(struct modem *m, int64_t now, const char *number, const char *tex
 		snprintf(err, errlen, "%s: too many SMS being sent", m->device);
 		return -1;
 	}
+	if (m->text_mode)
+		return send_text_mode(m, j, number, text, tag, err, errlen);
 	if (sms_encode_submit(number, text, strlen(text), &opts, pdus, MODEM_SEND_PARTS, &n, err,
 	    errlen) < 0)
 		return -1;
@@ -739,6 +987,12 @@ on_done(void *arg, const struct at_cmd *c, const struct at_reply *r)
 		if (r->status == AT_OK)
 			take_reply(m, r, (int)(intptr_t)c->arg);
 		break;
+	case OP_CSMP:
+		if (r->status != AT_OK) {
+			describe_failure(m, c, r, ": the SMS may arrive in the wrong alphabet");
+			emit_msg(m, MODEM_EV_WARNING);
+		}
+		break;
 	case OP_DELETE:
 		forget_delete(m, (int)(intptr_t)c->arg);
 		if (r->status != AT_OK) {
@@ -794,6 +1048,7 @@ modem_start(struct modem *m, int64_t now)
 	if (at_busy(&m->at))
 		at_reset(&m->at);
 	m->state = MODEM_INITIALIZING;
+	m->text_mode = false;	/* maybe another modem now: PDU mode first */
 	m->pin_sent = false;
 	m->retry_at = -1;
 	m->sweep_wanted = m->sweep_queued = false;

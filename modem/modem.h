@@ -18,7 +18,10 @@
  *                             itself (a few wrong PINs block the SIM): only
  *                             a new modem_start() does.
  *   AT^CURC=1                 Huawei periodic URCs on (optional)
- *   AT+CMGF=0                 PDU mode
+ *   AT+CMGF=0                 PDU mode.  Refused (ERROR, +CMS ERROR,
+ *                             COMMAND NOT SUPPORT): MODEM_EV_WARNING, and
+ *   AT+CMGF=1                 text mode instead (see "Text mode"), in
+ *   AT+CSCS="UCS2"            UCS2; either refused: MODEM_EV_FAILED
  *   AT+CPMS="SM","SM","SM"    messages on the SIM
  *   AT+CNMI=2,1,0,2,0         new SMS announced as +CMTI (no polling); on
  *                             ERROR, AT+CNMI=2,1,0,0,0 (no status reports)
@@ -38,6 +41,27 @@
  * needed, at most MODEM_SEND_PARTS) and sends each with AT+CMGS=<len>, the
  * PDU after the "> " prompt; MODEM_EV_SENT reports the outcome of the whole
  * message once every part is done (a failed part does not stop the others).
+ *
+ * Text mode, for a modem that refuses PDU mode (m->text_mode).  The same
+ * events, as far as text mode tells (at_sms_text_decode() in at_parse.h):
+ * a sweep is AT+CMGL="ALL", a +CMTI still reads AT+CMGR=<i>, and each
+ * message comes as MODEM_EV_SMS with the sender, the time stamp with its
+ * zone and the text; its SMSC, PID, class and user data header are not
+ * shown in text mode, so parts of a long message come as separate texts
+ * without concatenation info (sms_concat.h cannot join them), and the
+ * encoding is a guess from the characters.  Messages that were not
+ * received (STO SENT/UNSENT) are MODEM_EV_SMS_BAD, and deleted, as in PDU
+ * mode.  Why UCS2 only: in any other character set the text of an SMS is
+ * copied into the reply as it is, so a sender could write a line that
+ * reads as another message's header (with a sender of their choosing) or
+ * as the final OK; in UCS2 every text is hex.  A modem that takes neither
+ * PDU mode nor UCS2 is not used.  modem_send_sms() then sends AT+CSMP=
+ * 17,167,0,<dcs> (DCS 0 when every character is in the GSM tables, else 8
+ * for UCS2; validity one day) and each part as AT+CMGS="<number in UCS2>"
+ * with the UCS2 hex after the prompt.  Parts are separate single messages
+ * (no concatenation header; the recipient may see them in any order) of at
+ * most 100 GSM characters (AT_PDU_MAX hex digits per command) or 70 UCS2
+ * ones, MODEM_SEND_PARTS at most; an empty text cannot be sent.
  *
  * Status.  modem_poll_status() asks AT+CSQ, AT+CREG?, AT+COPS?, AT^SYSINFO
  * and reports MODEM_EV_STATUS after the last; ^RSSI, ^MODE, ^SRVST, ^SIMST
@@ -137,7 +161,7 @@ enum modem_event_kind {
 	MODEM_EV_FAILED,	/* init failed; msg says why */
 	MODEM_EV_STATUS,	/* status fields changed */
 	MODEM_EV_SMS,		/* sms, stored at index */
-	MODEM_EV_SMS_BAD,	/* a stored PDU that does not decode (msg); deleted */
+	MODEM_EV_SMS_BAD,	/* a stored message that does not decode (msg); deleted */
 	MODEM_EV_SENT,		/* a send finished: ok, mr, tag; msg when !ok */
 	MODEM_EV_UNRESPONSIVE,	/* the modem stopped answering */
 	MODEM_EV_GONE,		/* modem_closed(): the port went away */
@@ -176,6 +200,7 @@ struct modem {
 	enum modem_state	state;
 	struct modem_status	st;
 	bool			link_up;
+	bool			text_mode;	/* PDU mode refused: SMS in text mode */
 
 	/* private */
 	char			device[64];

@@ -547,6 +547,41 @@ from_charset(int cs, const char *s, size_t len, char *out, size_t max)
 	return (long)o;
 }
 
+/*
+ * The number of AT+CMGS="<da>" in the host's character set: with UCS2 as
+ * hex of UTF-16BE (27.005), though a plain number is taken too, as many
+ * modems do; "0031" and the like are read as UCS2 then.  -1 when empty or
+ * it does not fit.
+ */
+static bool
+ucs2_ascii_hex(const char *s, size_t n)
+{
+	if (n == 0 || n % 4 != 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]) || (i % 4 < 2 && s[i] != '0') ||
+		    (i % 4 == 2 && s[i] > '7'))
+			return false;
+	return true;
+}
+
+static int
+number_in_charset(int cs, const char *da, char *out, size_t outlen)
+{
+	size_t n = strlen(da);
+	long len;
+
+	if (cs == CS_UCS2 && ucs2_ascii_hex(da, n) &&
+	    (len = from_charset(cs, da, n, out, outlen - 1)) > 0) {
+		out[len] = '\0';
+		return 0;
+	}
+	if (n == 0 || n >= outlen)
+		return -1;
+	memcpy(out, da, n + 1);
+	return 0;
+}
+
 /* Octets after the SMSC field: what +CMGL/+CMGR call <length>. */
 static int
 tpdu_length(const char *hex, size_t len)
@@ -572,13 +607,16 @@ scts_text(const struct sms_time *t, char *buf, size_t len)
 /* ---- settings ---- */
 
 static void
-port_defaults(struct e1752_port *pt)
+port_defaults(const struct e1752 *m, struct e1752_port *pt)
 {
+	static const int csmp[4] = { 17, 167, 0, 0 };
+
 	pt->echo = true;
 	pt->verbose = true;
 	pt->quiet = false;
 	pt->cmee = 0;
-	pt->cmgf = 0;
+	pt->cmgf = m->cfg.text_only ? 1 : 0;
+	memcpy(pt->csmp, csmp, sizeof(pt->csmp));
 	pt->cscs = CS_IRA;
 	pt->creg_n = 0;
 	pt->cgreg_n = 0;
@@ -633,7 +671,7 @@ cmd_z(struct e1752 *m, int p, const struct cmd *c)
 
 	if (basic_value(c, 0, &v) < 0)
 		return R_ERROR;
-	port_defaults(&m->port[p]);
+	port_defaults(m, &m->port[p]);
 	return R_OK;
 }
 
@@ -1221,13 +1259,52 @@ cmd_cmgf(struct e1752 *m, int p, const struct cmd *c)
 		info(m, p, "+CMGF: %d", m->port[p].cmgf);
 		return R_OK;
 	case T_TEST:
-		info(m, p, "+CMGF: (0-1)");
+		info(m, p, m->cfg.text_only ? "+CMGF: (1)" : "+CMGF: (0-1)");
 		return R_OK;
 	case T_SET:
 		split_args(c, &a);
 		if (a.n != 1 || arg_int(&a, 0, 0, 1, &v) != 0)
 			return R_CMS(302);
+		if (v == 0 && m->cfg.text_only)
+			return R_CMS(303);	/* operation not supported */
 		m->port[p].cmgf = (int)v;
+		return R_OK;
+	default:
+		return R_ERROR;
+	}
+}
+
+/* AT+CSMP=<fo>,<vp>,<pid>,<dcs>: kept and shown; the text's alphabet is
+ * still chosen from its characters. */
+static int
+cmd_csmp(struct e1752 *m, int p, const struct cmd *c)
+{
+	struct e1752_port *pt = &m->port[p];
+	struct args a;
+	int v[4];
+	long x;
+
+	switch (c->type) {
+	case T_READ:
+		info(m, p, "+CSMP: %d,%d,%d,%d", pt->csmp[0], pt->csmp[1], pt->csmp[2],
+		    pt->csmp[3]);
+		return R_OK;
+	case T_TEST:
+		return R_OK;
+	case T_SET:
+		split_args(c, &a);
+		if (a.n > 4)
+			return R_CMS(302);
+		memcpy(v, pt->csmp, sizeof(v));
+		for (int i = 0; i < a.n; i++) {
+			int r = arg_int(&a, i, 0, 255, &x);
+
+			if (r < 0)
+				return R_CMS(302);
+			if (r == 0)
+				v[i] = (int)x;
+		}
+		memcpy(pt->csmp, v, sizeof(v));
 		return R_OK;
 	default:
 		return R_ERROR;
@@ -1554,9 +1631,11 @@ cmd_cmgs(struct e1752 *m, int p, const struct cmd *c)
 		pt->prompt_text = false;
 		pt->prompt_tpdu = (int)v;
 	} else {
-		if (a.n < 1 || a.n > 2 || !a.f[0].quoted ||
-		    arg_str(&a, 0, pt->prompt_da, sizeof(pt->prompt_da)) < 0 ||
-		    arg_int(&a, 1, 0, 255, &toa) < 0 || pt->prompt_da[0] == '\0')
+		char da[4 * E1752_STR_MAX];
+
+		if (a.n < 1 || a.n > 2 || !a.f[0].quoted || arg_str(&a, 0, da, sizeof(da)) < 0 ||
+		    arg_int(&a, 1, 0, 255, &toa) < 0 ||
+		    number_in_charset(pt->cscs, da, pt->prompt_da, sizeof(pt->prompt_da)) < 0)
 			return R_CMS(305);
 		if (toa == 145 && pt->prompt_da[0] != '+') {
 			char tmp[E1752_STR_MAX];
@@ -1738,6 +1817,7 @@ static const struct cmd_def commands[] = {
 	{ "+CGATT", cmd_cgatt, NEED_SIM },
 	{ "+CMGF", cmd_cmgf, NEED_NONE },
 	{ "+CSMS", cmd_csms, NEED_NONE },
+	{ "+CSMP", cmd_csmp, NEED_NONE },
 	{ "+CPMS", cmd_cpms, NEED_SIM_SMS },
 	{ "+CNMI", cmd_cnmi, NEED_NONE },
 	{ "+CSCA", cmd_csca, NEED_SIM_SMS },
@@ -2055,7 +2135,7 @@ e1752_reset(struct e1752 *m, int64_t now_ms)
 		struct e1752_port *pt = &m->port[p];
 
 		memset(pt, 0, sizeof(*pt));
-		port_defaults(pt);
+		port_defaults(m, pt);
 		pt->last_rx_ms = now_ms;
 	}
 	m->now_ms = now_ms;

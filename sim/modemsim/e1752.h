@@ -7,7 +7,8 @@
  *
  * Ports.  One (a single-port stick) or two: port 0 is the modem port (the
  * one that dials), port 1 the PC UI port.  Each port has its own command
- * settings (E, V, +CMEE, +CMGF, +CSCS, +CNMI, +CREG n), as each ttyUSB of
+ * settings (E, V, +CMEE, +CMGF, +CSCS, +CSMP, +CNMI,
+ * +CREG n), as each ttyUSB of
  * the real stick has; the SIM, its message memories, the radio and the call
  * are shared.
  *
@@ -51,7 +52,14 @@
  * AT+CMGS answers "\r\n> " and collects the PDU (hex) or text up to Ctrl-Z;
  * ESC cancels (OK).  A PDU must be hex, an SMS-SUBMIT, and exactly
  * <length> octets after its SMSC field, else +CMS ERROR: 304.  A text is
- * encoded as one SMS-SUBMIT with the SMS codec.  Accepted PDUs go to
+ * encoded as one SMS-SUBMIT with the SMS codec, its alphabet chosen from
+ * its characters (AT+CSMP is kept and shown, but its DCS not used).  With
+ * AT+CSCS="UCS2" texts, senders and the number of AT+CMGS="<da>" are hex of
+ * UTF-16BE (a plain number is taken too).  With text_only set (modemsim
+ * --text-only) the firmware has no PDU mode: every port starts in text
+ * mode, AT+CMGF=0 fails with +CMS ERROR: 303 (plain ERROR under +CMEE=0)
+ * and AT+CMGF=? answers (1); changing it at run time takes effect at the
+ * next AT+CMGF=0 and reset.  Accepted PDUs go to
  * on_submit, and "+CMGS: <mr>" counts from 0.  Received messages
  * (e1752_receive) are stored in the receive memory (+CPMS third) with +CMTI,
  * or routed as +CMT when +CNMI mt=2.
@@ -94,6 +102,7 @@ struct e1752_config {
 	int64_t		 boot_every_ms;	/* ^BOOT period; 0: never */
 	int64_t		 flow_every_ms;	/* ^DSFLOWRPT period during a call; 0: never */
 	bool		 urc_in_reply;
+	bool		 text_only;	/* firmware without PDU mode: see above */
 	void		(*on_submit)(void *arg, const char *hex, size_t len);
 	void		(*on_data)(void *arg, const uint8_t *buf, size_t len);
 	void		*arg;
@@ -108,6 +117,7 @@ struct e1752_port {
 	bool	echo, verbose, quiet;
 	int	cmee, cmgf, cscs, creg_n, cgreg_n;
 	int	cnmi[5];
+	int	csmp[4];	/* +CSMP fo, vp, pid, dcs */
 	/* the command line being received */
 	char	line[E1752_LINE_MAX];
 	size_t	line_len;

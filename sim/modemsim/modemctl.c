@@ -17,6 +17,7 @@ const char modemctl_help[] =
     "unplug | replug\n"
     "boot\n"
     "urc-in-reply on|off\n"
+    "text-only on|off\n"
     "status\n"
     "help\n";
 
@@ -139,13 +140,13 @@ modemctl_parse(const char *line, size_t len, struct modemctl_cmd *c, char *err,
 		c->op = MODEMCTL_REG;
 		return parse_reg(a != NULL ? a : "", al, c, err, errlen);
 	}
-	if (word_is(line, wl, "urc-in-reply")) {
-		c->op = MODEMCTL_URC_IN_REPLY;
+	if (word_is(line, wl, "urc-in-reply") || word_is(line, wl, "text-only")) {
+		c->op = word_is(line, wl, "text-only") ? MODEMCTL_TEXT_ONLY : MODEMCTL_URC_IN_REPLY;
 		if (a != NULL && (word_is(a, al, "on") || word_is(a, al, "off"))) {
 			c->n = word_is(a, al, "on");
 			return 0;
 		}
-		snprintf(err, errlen, "urc-in-reply: on or off");
+		snprintf(err, errlen, "%.*s: on or off", (int)wl, line);
 		return -1;
 	}
 	snprintf(err, errlen, "unknown command '%.*s' (try help)", (int)(wl > 40 ? 40 : wl),

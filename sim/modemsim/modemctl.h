@@ -19,6 +19,9 @@
  *   boot                      a ^BOOT code now
  *   urc-in-reply on | off     hold every unsolicited code until the echo
  *                             of the next command line
+ *   text-only on | off        firmware without PDU mode: AT+CMGF=0 fails
+ *                             from now on, and ports start in text mode
+ *                             after a reset (replug, AT&F)
  *   status                    one line of key=value pairs
  *   help                      the list of commands
  */
@@ -41,6 +44,7 @@ enum modemctl_op {
 	MODEMCTL_REPLUG,
 	MODEMCTL_BOOT,
 	MODEMCTL_URC_IN_REPLY,
+	MODEMCTL_TEXT_ONLY,
 	MODEMCTL_STATUS,
 	MODEMCTL_HELP,
 };

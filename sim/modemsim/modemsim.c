@@ -323,12 +323,13 @@ status_line(struct sim *s, char *out, size_t len)
 	const struct e1752 *m = &s->m;
 
 	snprintf(out, len, "ok plugged=%s hung=%s ports=%d host0=%s host1=%s sim=\"%s\" reg=%d "
-	    "rssi=%d call=%s sm=%d/%d me=%d/%d sent=%lu link0=%s slave0=%s\n",
+	    "rssi=%d call=%s sm=%d/%d me=%d/%d sent=%lu text_only=%s link0=%s slave0=%s\n",
 	    s->plugged ? "yes" : "no", m->hung ? "yes" : "no", s->nports,
 	    s->io[0].host ? "yes" : "no", s->nports > 1 && s->io[1].host ? "yes" : "no",
 	    sims[m->sim], m->reg, m->rssi, m->call_up ? "up" : "down",
 	    smstore_used(&m->mem[0]), m->mem[0].size, smstore_used(&m->mem[1]), m->mem[1].size,
-	    s->sent, s->io[0].link, s->io[0].master >= 0 ? s->io[0].slave : "-");
+	    s->sent, m->cfg.text_only ? "yes" : "no", s->io[0].link,
+	    s->io[0].master >= 0 ? s->io[0].slave : "-");
 }
 
 static void
@@ -398,6 +399,9 @@ control_command(void *arg, const char *line, size_t len, char *out, size_t outle
 	case MODEMCTL_URC_IN_REPLY:
 		s->m.cfg.urc_in_reply = c.n == 1;
 		break;
+	case MODEMCTL_TEXT_ONLY:
+		s->m.cfg.text_only = c.n == 1;
+		break;
 	case MODEMCTL_STATUS:
 		status_line(s, out, outlen);
 		return;
@@ -421,7 +425,7 @@ usage(FILE *f)
 		   "[--sm-size N]\n"
 		   "                [--rssi-every S] [--boot-every S] [--flow-every S] "
 		   "[--urc-in-reply]\n"
-		   "                [--data-log FILE] [--trace FILE] [-v]\n");
+		   "                [--text-only] [--data-log FILE] [--trace FILE] [-v]\n");
 }
 
 static long
@@ -476,6 +480,7 @@ main(int argc, char **argv)
 		{ "boot-every", required_argument, NULL, 'B' },
 		{ "flow-every", required_argument, NULL, 'F' },
 		{ "urc-in-reply", no_argument, NULL, 'u' },
+		{ "text-only", no_argument, NULL, 'T' },
 		{ "data-log", required_argument, NULL, 'd' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -535,6 +540,9 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			cfg.urc_in_reply = true;
+			break;
+		case 'T':
+			cfg.text_only = true;
 			break;
 		case 'd':
 			s->data_log = open_append(optarg);

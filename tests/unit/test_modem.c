@@ -5,6 +5,8 @@
  * without a PIN, a wrong PIN, a missing SIM, SMS list/read/delete with
  * indexes from 0, +CMTI triggering a read, a send through the prompt, a
  * modem that stops answering, single-port mode, unplugging; the PIN file.
+ * Text mode, for a modem refusing PDU mode: the fallback, listing, reading,
+ * deleting and sending in UCS2, a reply that lost lines.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,12 +34,15 @@ struct ev_rec {
 	char			msg[MODEM_MSG_MAX];
 	char			text[SMS_TEXT_MAX];
 	char			from[SMS_ADDR_MAX];
+	uint8_t			toa;
+	enum sms_encoding	enc;
+	char			when[32];
 	int			index, tag, mr;
 	bool			ok;
 };
 
 static struct {
-	char		writes[64][512];	/* one per write() call */
+	char		writes[96][512];	/* one per write() call */
 	size_t		nw, rd;
 	struct ev_rec	ev[64];
 	size_t		nev;
@@ -50,7 +55,7 @@ static void
 f_write(void *arg, const void *data, size_t len)
 {
 	(void)arg;
-	assert_true(F.nw < 64 && len < 512);
+	assert_true(F.nw < 96 && len < 512);
 	memcpy(F.writes[F.nw], data, len);
 	F.writes[F.nw][len] = '\0';
 	F.nw++;
@@ -70,6 +75,9 @@ f_event(void *arg, const struct modem_event *e)
 	if (e->sms != NULL) {
 		snprintf(r->text, sizeof(r->text), "%s", e->sms->text);
 		snprintf(r->from, sizeof(r->from), "%s", e->sms->from.text);
+		r->toa = e->sms->from.toa;
+		r->enc = e->sms->encoding;
+		assert_int_equal(sms_time_iso8601(&e->sms->scts, r->when, sizeof(r->when)), 0);
 	}
 	r->index = e->index;
 	r->tag = e->tag;
@@ -93,7 +101,7 @@ start(const char *pin, bool single_port)
 static void
 expect(const char *want)
 {
-	char buf[600];
+	char buf[1100];
 
 	if (F.rd >= F.nw)
 		fail_msg("expected \"%s\", nothing was written", want);
@@ -512,6 +520,354 @@ test_unplugged(void **state)
 	expect("ATE0");
 }
 
+/* ---- text mode ---- */
+
+/* ASCII as AT+CSCS="UCS2" shows it: "Hi" -> "00480069". */
+static const char *
+ucs2(const char *ascii)
+{
+	static char buf[8][1100];
+	static int k;
+	char *out = buf[k++ % 8];
+
+	for (size_t i = 0; ascii[i] != '\0'; i++)
+		snprintf(out + 4 * i, 5, "%04X", (unsigned char)ascii[i]);
+	out[4 * strlen(ascii)] = '\0';
+	return out;
+}
+
+/* "\r\n+CMGL: <i>,"REC UNREAD","<from>",,"<scts>"\r\n<text>\r\n", from and
+ * text as UCS2 hex. */
+static const char *
+cmgl_entry(int index, const char *from, const char *scts, const char *text_hex)
+{
+	static char buf[4][1400];
+	static int k;
+	char *out = buf[k++ % 4];
+
+	snprintf(out, sizeof(buf[0]), "\r\n+CMGL: %d,\"REC UNREAD\",\"%s\",,\"%s\"\r\n%s\r\n",
+	    index, ucs2(from), scts, text_hex);
+	return out;
+}
+
+/* Through the fallback to READY, then the status poll: AT+CMGL="ALL" next. */
+static void
+text_mode_ready(const char *cmgf_refusal)
+{
+	start(NULL, false);
+	step("ATE0", OK);
+	step("AT+CMEE=2", OK);
+	step("AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	step("AT^CURC=1", OK);
+	step("AT+CMGF=0", cmgf_refusal);
+	assert_true(M.text_mode);
+	step("AT+CMGF=1", OK);
+	step("AT+CSCS=\"UCS2\"", OK);
+	step("AT+CPMS=\"SM\",\"SM\",\"SM\"", "\r\n+CPMS: 0,50,0,50,0,50\r\n\r\nOK\r\n");
+	step("AT+CNMI=2,1,0,2,0", OK);
+	step("AT^GETPORTMODE", "\r\nCOMMAND NOT SUPPORT\r\n");
+	assert_int_equal(M.state, MODEM_READY);
+	step("AT+CSQ", "\r\n+CSQ: 20,99\r\n\r\nOK\r\n");
+	step("AT+CREG?", "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+	step("AT+COPS?", "\r\n+COPS: 0\r\n\r\nOK\r\n");
+	step("AT^SYSINFO", "\r\n^SYSINFO:2,3,0,3,1,,3\r\n\r\nOK\r\n");
+}
+
+static void
+test_text_fallback(void **state)
+{
+	static const char *const refusals[] = { "\r\nERROR\r\n",
+		"\r\n+CMS ERROR: operation not supported\r\n", "\r\nCOMMAND NOT SUPPORT\r\n",
+		"\r\n+CMS ERROR: 303\r\n" };
+	const struct ev_rec *w;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(refusals) / sizeof(refusals[0]); k++) {
+		text_mode_ready(refusals[k]);
+		w = last_ev(MODEM_EV_WARNING);
+		assert_non_null(strstr(w->msg, DEV ": AT+CMGF=0: "));
+		assert_non_null(strstr(w->msg, "text mode"));
+		assert_int_equal(count_ev(MODEM_EV_READY), 1);
+		step("AT+CMGL=\"ALL\"", OK);
+		nothing_written();
+	}
+	/* a new start tries PDU mode again: the port may hold another modem now */
+	modem_start(&M, now);
+	assert_false(M.text_mode);
+	F.nev = 0;
+	step("ATE0", OK);
+	step("AT+CMEE=2", OK);
+	step("AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	init_tail();
+	/* a timeout is not a refusal: asked again, as any init step */
+	start(NULL, false);
+	step("ATE0", OK);
+	step("AT+CMEE=2", OK);
+	step("AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	step("AT^CURC=1", OK);
+	expect("AT+CMGF=0");
+	now = modem_next_deadline(&M);
+	modem_tick(&M, now);
+	now = modem_next_deadline(&M);
+	modem_tick(&M, now);
+	step("AT+CMGF=0", OK);
+	assert_false(M.text_mode);
+	expect("AT+CPMS=\"SM\",\"SM\",\"SM\"");
+}
+
+static void
+test_text_mode_refused(void **state)
+{
+	(void)state;
+	/* neither PDU nor text mode */
+	start(NULL, false);
+	step("ATE0", OK);
+	step("AT+CMEE=2", OK);
+	step("AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	step("AT^CURC=1", OK);
+	step("AT+CMGF=0", "\r\nERROR\r\n");
+	step("AT+CMGF=1", "\r\nERROR\r\n");
+	nothing_written();
+	assert_int_equal(M.state, MODEM_FAILED);
+	assert_non_null(strstr(last_ev(MODEM_EV_FAILED)->msg, DEV ": AT+CMGF=1: ERROR"));
+	assert_non_null(strstr(last_ev(MODEM_EV_FAILED)->msg, "no SMS mode left"));
+	/* text mode, but not in UCS2: not used (a sender could fake replies) */
+	start(NULL, false);
+	step("ATE0", OK);
+	step("AT+CMEE=2", OK);
+	step("AT+CPIN?", "\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	step("AT^CURC=1", OK);
+	step("AT+CMGF=0", "\r\nCOMMAND NOT SUPPORT\r\n");
+	step("AT+CMGF=1", OK);
+	step("AT+CSCS=\"UCS2\"", "\r\n+CME ERROR: operation not supported\r\n");
+	nothing_written();
+	assert_int_equal(M.state, MODEM_FAILED);
+	assert_non_null(strstr(last_ev(MODEM_EV_FAILED)->msg,
+	    DEV ": AT+CSCS=\"UCS2\": +CME ERROR"));
+	assert_non_null(strstr(last_ev(MODEM_EV_FAILED)->msg, "UCS2"));
+}
+
+static void
+test_text_sweep_reads_and_deletes(void **state)
+{
+	char reply[4096];
+
+	(void)state;
+	text_mode_ready("\r\nERROR\r\n");
+	/* gsmmodem's capture, in UCS2; Cyrillic from an alphanumeric sender */
+	snprintf(reply, sizeof(reply), "%s\r\n^RSSI:12\r\n%s"
+	    "\r\n+CMGL: 5,\"REC READ\",\"004D0065006700610066006F006E\",,\"11/03/29,21:04:16+16\""
+	    "\r\n041F04400438043204350442\r\n\r\nOK\r\n",
+	    cmgl_entry(0, "+27748577604", "13/01/28,14:51:42+08", ucs2("Hello raspberry pi")),
+	    cmgl_entry(1, "+2784000153099999", "13/02/07,01:31:44-08", ucs2("Don't [x] 100%")));
+	step("AT+CMGL=\"ALL\"", reply);
+	assert_int_equal(count_ev(MODEM_EV_SMS), 3);
+	assert_string_equal(F.ev[F.nev - 3].from, "+27748577604");
+	assert_int_equal(F.ev[F.nev - 3].toa, 0x91);
+	assert_string_equal(F.ev[F.nev - 3].text, "Hello raspberry pi");
+	assert_string_equal(F.ev[F.nev - 3].when, "2013-01-28T14:51:42+02:00");
+	assert_int_equal(F.ev[F.nev - 3].enc, SMS_ENC_GSM7);
+	assert_int_equal(F.ev[F.nev - 3].index, 0);
+	assert_string_equal(F.ev[F.nev - 2].text, "Don't [x] 100%");
+	assert_string_equal(F.ev[F.nev - 2].when, "2013-02-07T01:31:44-02:00");
+	assert_string_equal(F.ev[F.nev - 1].from, "Megafon");
+	assert_int_equal(F.ev[F.nev - 1].toa, 0xD0);
+	assert_string_equal(F.ev[F.nev - 1].text, "Привет");
+	assert_int_equal(F.ev[F.nev - 1].enc, SMS_ENC_UCS2);
+	assert_int_equal(F.ev[F.nev - 1].index, 5);
+	assert_int_equal(M.st.csq.rssi, 12);
+	step("AT+CMGD=0", OK);
+	step("AT+CMGD=1", OK);
+	step("AT+CMGD=5", OK);
+	nothing_written();
+}
+
+static void
+test_text_cmti_reads_one(void **state)
+{
+	char reply[512];
+
+	(void)state;
+	text_mode_ready("\r\nERROR\r\n");
+	step("AT+CMGL=\"ALL\"", OK);
+	modem_says("\r\n+CMTI: \"SM\",3\r\n");
+	snprintf(reply, sizeof(reply),
+	    "\r\n+CMGR: \"REC UNREAD\",\"%s\",,\"26/11/25,09:30:00+04\"\r\n%s\r\n\r\nOK\r\n",
+	    ucs2("+447700900123"), ucs2("UP 30"));
+	step("AT+CMGR=3", reply);
+	assert_int_equal(count_ev(MODEM_EV_SMS), 1);
+	assert_string_equal(last_ev(MODEM_EV_SMS)->text, "UP 30");
+	assert_string_equal(last_ev(MODEM_EV_SMS)->from, "+447700900123");
+	assert_string_equal(last_ev(MODEM_EV_SMS)->when, "2026-11-25T09:30:00+01:00");
+	assert_int_equal(last_ev(MODEM_EV_SMS)->index, 3);
+	step("AT+CMGD=3", OK);
+	/* an empty slot: a bare OK, nothing to hand over */
+	modem_says("\r\n+CMTI: \"SM\",4\r\n");
+	step("AT+CMGR=4", OK);
+	assert_int_equal(count_ev(MODEM_EV_SMS), 1);
+	nothing_written();
+}
+
+static void
+test_text_bad_messages(void **state)
+{
+	char reply[1024];
+
+	(void)state;
+	text_mode_ready("\r\nERROR\r\n");
+	/* a copy of something sent, a text that is not UCS2, no time stamp, and
+	 * a status report's header (not a text-mode message at all) */
+	snprintf(reply, sizeof(reply),
+	    "\r\n+CMGL: 0,\"STO SENT\",\"%s\",,\r\n%s\r\n"
+	    "\r\n+CMGL: 1,\"REC READ\",\"%s\",,\"13/01/28,14:51:42+08\"\r\nHello\r\n"
+	    "\r\n+CMGL: 2,\"REC READ\",\"%s\",,\r\n%s\r\n"
+	    "\r\n+CMGL: 3,\"REC READ\",6,233,\"+447700900123\",145,\"13/01/28,14:51:42+08\","
+	    "\"13/01/28,14:51:44+08\",0\r\n\r\nOK\r\n",
+	    ucs2("+4477"), ucs2("mine"), ucs2("+4477"), ucs2("+4477"), ucs2("when?"));
+	step("AT+CMGL=\"ALL\"", reply);
+	assert_int_equal(count_ev(MODEM_EV_SMS), 0);
+	assert_int_equal(count_ev(MODEM_EV_SMS_BAD), 3);
+	assert_non_null(strstr(F.ev[F.nev - 4].msg, DEV ": the SMS at index 0 does not decode: "
+	    "not a received message (status \"STO SENT\")"));
+	assert_non_null(strstr(F.ev[F.nev - 3].msg, "index 1 does not decode: the text is not "
+	    "UCS2 hex"));
+	assert_non_null(strstr(F.ev[F.nev - 2].msg,
+	    "index 2 does not decode: no valid time stamp"));
+	assert_string_equal(last_ev(MODEM_EV_WARNING)->msg,
+	    DEV ": 1 stored message(s) without a readable text-mode header");
+	step("AT+CMGD=0", OK);
+	step("AT+CMGD=1", OK);
+	step("AT+CMGD=2", OK);
+	nothing_written();	/* the status report is left alone */
+}
+
+/* A listing longer than the engine keeps: only whole messages are taken,
+ * the rest on the sweep after the deletions. */
+static void
+test_text_truncated_listing(void **state)
+{
+	static char reply[20000];
+	char text[1001], cmd[32];
+	size_t o = 0;
+
+	(void)state;
+	text_mode_ready("\r\nERROR\r\n");
+	for (size_t i = 0; i < 1000; i += 4)
+		memcpy(text + i, i % 8 == 0 ? "0041" : "0042", 4);
+	text[1000] = '\0';
+	for (int i = 0; i < 16; i++)
+		o += (size_t)snprintf(reply + o, sizeof(reply) - o, "%s",
+		    cmgl_entry(i, "+4477", "13/01/28,14:51:42+08", text));
+	snprintf(reply + o, sizeof(reply) - o, "\r\nOK\r\n");
+	assert_true(o > AT_REPLY_BYTES);
+	step("AT+CMGL=\"ALL\"", reply);
+	/* 15 whole messages fit; the 16th header did, its text not */
+	assert_int_equal(count_ev(MODEM_EV_SMS), 15);
+	assert_int_equal(strlen(last_ev(MODEM_EV_SMS)->text), 250);
+	assert_int_equal(last_ev(MODEM_EV_SMS)->index, 14);
+	assert_int_equal(count_ev(MODEM_EV_SMS_BAD), 0);
+	for (int i = 0; i < 15; i++) {
+		snprintf(cmd, sizeof(cmd), "AT+CMGD=%d", i);
+		step(cmd, OK);
+	}
+	snprintf(reply, sizeof(reply), "%s\r\nOK\r\n",
+	    cmgl_entry(15, "+4477", "13/01/28,14:51:42+08", ucs2("the last")));
+	step("AT+CMGL=\"ALL\"", reply);
+	assert_string_equal(last_ev(MODEM_EV_SMS)->text, "the last");
+	assert_int_equal(last_ev(MODEM_EV_SMS)->index, 15);
+	step("AT+CMGD=15", OK);
+	nothing_written();
+}
+
+static void
+test_text_send(void **state)
+{
+	char err[256], want[1100], da[100], text[700];
+
+	(void)state;
+	text_mode_ready("\r\nERROR\r\n");
+	step("AT+CMGL=\"ALL\"", OK);
+	snprintf(da, sizeof(da), "AT+CMGS=\"%s\"", ucs2("+447700900123"));
+
+	/* GSM characters: DCS 0, the number and the text in UCS2 */
+	assert_int_equal(modem_send_sms(&M, now, "+447700900123", "Hello [x]", 7, err,
+	    sizeof(err)), 0);
+	step("AT+CSMP=17,167,0,0", OK);
+	step(da, "\r\n> ");
+	snprintf(want, sizeof(want), "%s\x1a", ucs2("Hello [x]"));
+	step(want, "\r\n+CMGS: 42\r\n\r\nOK\r\n");
+	assert_int_equal(count_ev(MODEM_EV_SENT), 1);
+	assert_true(last_ev(MODEM_EV_SENT)->ok);
+	assert_int_equal(last_ev(MODEM_EV_SENT)->mr, 42);
+	assert_int_equal(last_ev(MODEM_EV_SENT)->tag, 7);
+	nothing_written();
+
+	/* outside the GSM tables: DCS 8; a surrogate pair is two units */
+	assert_int_equal(modem_send_sms(&M, now, "+447700900123", "Привет 😀", 8, err,
+	    sizeof(err)), 0);
+	step("AT+CSMP=17,167,0,8", OK);
+	step(da, "\r\n> ");
+	step("041F044004380432043504420020D83DDE00\x1a", "\r\n+CMGS: 43\r\n\r\nOK\r\n");
+	assert_int_equal(last_ev(MODEM_EV_SENT)->mr, 43);
+
+	/* 250 GSM characters: three separate SMS of 100, 100 and 50 */
+	memset(text, 'a', 250);
+	text[250] = '\0';
+	assert_int_equal(modem_send_sms(&M, now, "+447700900123", text, 9, err, sizeof(err)), 0);
+	step("AT+CSMP=17,167,0,0", "\r\nERROR\r\n");	/* a warning, the parts go anyway */
+	assert_non_null(strstr(last_ev(MODEM_EV_WARNING)->msg, "AT+CSMP=17,167,0,0: ERROR"));
+	text[100] = '\0';
+	snprintf(want, sizeof(want), "%s\x1a", ucs2(text));
+	step(da, "\r\n> ");
+	step(want, "\r\n+CMGS: 44\r\n\r\nOK\r\n");
+	assert_int_equal(count_ev(MODEM_EV_SENT), 2);	/* not yet: one of three */
+	step(da, "\r\n> ");
+	step(want, "\r\n+CMS ERROR: 331\r\n");
+	step(da, "\r\n> ");
+	text[50] = '\0';
+	snprintf(want, sizeof(want), "%s\x1a", ucs2(text));
+	step(want, "\r\n+CMGS: 46\r\n\r\nOK\r\n");
+	assert_int_equal(count_ev(MODEM_EV_SENT), 3);
+	assert_false(last_ev(MODEM_EV_SENT)->ok);
+	assert_non_null(strstr(last_ev(MODEM_EV_SENT)->msg, "(part 2 of 3)"));
+	nothing_written();
+
+	/* extension characters cost two septets: 90 of them are 80 + 10 */
+	text[0] = '\0';
+	for (int i = 0; i < 90; i++)
+		strcat(text, "€");
+	assert_int_equal(modem_send_sms(&M, now, "12345", text, 10, err, sizeof(err)), 0);
+	step("AT+CSMP=17,167,0,0", OK);
+	snprintf(da, sizeof(da), "AT+CMGS=\"%s\"", ucs2("12345"));
+	step(da, "\r\n> ");
+	memset(want, 0, sizeof(want));
+	for (int i = 0; i < 80; i++)
+		memcpy(want + 4 * i, "20AC", 4);
+	strcat(want, "\x1a");
+	step(want, "\r\n+CMGS: 47\r\n\r\nOK\r\n");
+	step(da, "\r\n> ");
+	want[40] = '\0';
+	strcat(want, "\x1a");
+	step(want, "\r\n+CMGS: 48\r\n\r\nOK\r\n");
+	assert_true(last_ev(MODEM_EV_SENT)->ok);
+	nothing_written();
+
+	/* refused before anything is queued: 601 GSM characters need 7 SMS */
+	memset(text, 'a', 601);
+	text[601] = '\0';
+	assert_int_equal(modem_send_sms(&M, now, "+4477", text, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than 6 SMS in text mode"));
+	assert_int_equal(modem_send_sms(&M, now, "+4477", "", 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty"));
+	assert_int_equal(modem_send_sms(&M, now, "+44 77", "Hi", 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a phone number"));
+	assert_int_equal(modem_send_sms(&M, now, "+123456789012345678901", "Hi", 1, err,
+	    sizeof(err)), -1);
+	assert_int_equal(modem_send_sms(&M, now, "+4477", "\xc3\x28", 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not UTF-8"));
+	nothing_written();
+}
+
 /* ---- the PIN file ---- */
 
 static void
@@ -628,6 +984,13 @@ main(void)
 		cmocka_unit_test(test_init_timeout_retries),
 		cmocka_unit_test(test_single_port),
 		cmocka_unit_test(test_unplugged),
+		cmocka_unit_test(test_text_fallback),
+		cmocka_unit_test(test_text_mode_refused),
+		cmocka_unit_test(test_text_sweep_reads_and_deletes),
+		cmocka_unit_test(test_text_cmti_reads_one),
+		cmocka_unit_test(test_text_bad_messages),
+		cmocka_unit_test(test_text_truncated_listing),
+		cmocka_unit_test(test_text_send),
 		cmocka_unit_test(test_pin_file),
 		cmocka_unit_test(test_status_apply_words),
 	};

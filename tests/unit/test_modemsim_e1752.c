@@ -43,6 +43,7 @@ static const int inbox6_len[] = { 24, 27, 51, 159, 63, 31 };
 
 static struct e1752 M;
 static int64_t now;
+static bool text_only;	/* for the next power_on() */
 static char out[E1752_OUT_MAX + 1];
 static char sent[8][SMSTORE_HEX_MAX];
 static int n_sent;
@@ -81,6 +82,8 @@ power_on(int nports, const char *pin, bool inbox)
 	c.flow_every_ms = 0;
 	c.on_submit = on_submit;
 	c.on_data = on_data;
+	c.text_only = text_only;
+	text_only = false;
 	now = 1000000;
 	n_sent = 0;
 	data_len = 0;
@@ -657,6 +660,59 @@ test_cmgs(void **state)
 	assert_string_equal(sent[1], pdu.hex);
 }
 
+/* Firmware without PDU mode (modemsim --text-only), +CSMP, a UCS2 number. */
+static void
+test_text_only(void **state)
+{
+	struct sms_submit_pdu pdu;
+	size_t npdu;
+
+	(void)state;
+	text_only = true;
+	power_on(2, NULL, true);
+	io(1, "ATE0\r");
+	assert_string_equal(io(1, "AT+CMGF?\r"), "\r\n+CMGF: 1\r\n\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CMGF=?\r"), "\r\n+CMGF: (1)\r\n\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CMGF=0\r"), "\r\nERROR\r\n");
+	io(1, "AT+CMEE=1\r");
+	assert_string_equal(io(1, "AT+CMGF=0\r"), "\r\n+CMS ERROR: 303\r\n");
+	io(1, "AT+CMEE=2\r");
+	assert_string_equal(io(1, "AT+CMGF=0\r"),
+	    "\r\n+CMS ERROR: operation not supported\r\n");
+	assert_string_equal(io(1, "AT+CMGF=1\r"), "\r\nOK\r\n");
+	assert_string_equal(io(1, "AT&F\r"), "\r\nOK\r\n");	/* echo on again after this */
+	assert_string_equal(io(1, "ATE0;+CMGF?\r"), "ATE0;+CMGF?\r\r\n+CMGF: 1\r\n\r\nOK\r\n");
+	/* listing in UCS2: sender and text as hex */
+	io(1, "AT+CSCS=\"UCS2\"\r");
+	assert_string_equal(io(1, "AT+CMGR=0\r"),
+	    "\r\n+CMGR: \"REC UNREAD\",\"002B00320037003800320031003200330034003500360037\",,"
+	    "\"13/03/08,15:02:16+08\"\r\n00540065007300740032\r\n\r\nOK\r\n");
+	/* +CSMP is kept and shown */
+	assert_string_equal(io(1, "AT+CSMP?\r"), "\r\n+CSMP: 17,167,0,0\r\n\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CSMP=17,167,0,8\r"), "\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CSMP=,,,0\r"), "\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CSMP?\r"), "\r\n+CSMP: 17,167,0,0\r\n\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CSMP=17,256\r"), "\r\nERROR\r\n");	/* +CMEE=0 again */
+	/* the number of AT+CMGS in UCS2 too, as 27.005 has it */
+	assert_string_equal(io(1, "AT+CMGS=\"002B00340034003700370030003000390030003000310032"
+				  "0033\"\r"), "\r\n> ");
+	assert_string_equal(io(1, "00480069\x1a"), "\r\n+CMGS: 0\r\n\r\nOK\r\n");
+	assert_int_equal(sms_encode_submit("+447700900123", "Hi", 2, NULL, &pdu, 1, &npdu, NULL,
+	    0), 0);
+	assert_int_equal(n_sent, 1);
+	assert_string_equal(sent[0], pdu.hex);
+	/* a number that is not UCS2 of ASCII is taken as it is: not a number here */
+	io(1, "AT+CMGS=\"12345678\"\r");
+	assert_string_equal(io(1, "00480069\x1a"), "\r\n+CMGS: 1\r\n\r\nOK\r\n");
+	assert_int_equal(sms_encode_submit("12345678", "Hi", 2, NULL, &pdu, 1, &npdu, NULL, 0), 0);
+	assert_string_equal(sent[1], pdu.hex);
+	/* the other port is text-only too; without the option PDU mode is there */
+	assert_string_equal(io(0, "AT+CMGF=0\r"), "AT+CMGF=0\r\r\nERROR\r\n");
+	power_on(2, NULL, false);
+	assert_string_equal(io(1, "AT+CMGF=0\r"), "AT+CMGF=0\r\r\nOK\r\n");
+	assert_string_equal(io(1, "AT+CMGF=?\r"), "AT+CMGF=?\r\r\n+CMGF: (0-1)\r\n\r\nOK\r\n");
+}
+
 /* ---- data calls ---- */
 
 static void
@@ -786,6 +842,7 @@ main(void)
 		cmocka_unit_test(test_huawei_codes_on_pcui),
 		cmocka_unit_test(test_code_between_echo_and_reply),
 		cmocka_unit_test(test_cmgs),
+		cmocka_unit_test(test_text_only),
 		cmocka_unit_test(test_data_call),
 		cmocka_unit_test(test_command_line),
 		cmocka_unit_test(test_cmgd_flags),

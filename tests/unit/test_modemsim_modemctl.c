@@ -45,6 +45,12 @@ test_commands(void **state)
 	assert_int_equal(c.n, 3);
 	assert_int_equal(parse("urc-in-reply on", &c), 0);
 	assert_int_equal(c.n, 1);
+	assert_int_equal(parse("text-only on", &c), 0);
+	assert_int_equal(c.op, MODEMCTL_TEXT_ONLY);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(parse("text-only off\r", &c), 0);
+	assert_int_equal(c.op, MODEMCTL_TEXT_ONLY);
+	assert_int_equal(c.n, 0);
 	assert_int_equal(parse("unplug", &c), 0);
 	assert_int_equal(c.op, MODEMCTL_UNPLUG);
 	assert_int_equal(parse("status", &c), 0);
@@ -67,6 +73,8 @@ test_rejected(void **state)
 	assert_int_equal(parse("reg", &c), -1);
 	assert_int_equal(parse("drop now", &c), -1);
 	assert_int_equal(parse("urc-in-reply maybe", &c), -1);
+	assert_int_equal(parse("text-only", &c), -1);
+	assert_int_equal(parse("text-only yes", &c), -1);
 	assert_int_equal(parse("reboot", &c), -1);
 }
 
