@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "clock.h"
 #include "driftfile.h"
 
@@ -173,49 +174,13 @@ driftfile_load(const char *path, struct driftfile *d)
 	return driftfile_parse(buf, got, d);
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 driftfile_save(const char *path, const struct driftfile *d)
 {
-	char text[DRIFTFILE_MAX], tmp[PATH_MAX];
-	int fd, n, saved;
+	char text[DRIFTFILE_MAX], err[PATH_MAX + 64];
+	int n;
 
 	if ((n = driftfile_format(text, sizeof(text), d)) < 0)
 		return -1;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return -1;
-	if (write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	return atomicfile_write(path, text, (size_t)n, 0644, err, sizeof(err));
 }

@@ -13,6 +13,7 @@
 
 #include <openssl/crypto.h>
 
+#include "atomicfile.h"
 #include "auth.h"
 #include "text.h"
 
@@ -470,91 +471,19 @@ fail:
 	return -1;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The directory part of path ("." when it has none). */
-static int
-dir_of(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
-	const char *from = slash == NULL ? "." : path;
-
-	if (n >= len)
-		return -1;
-	memcpy(dir, from, n);
-	dir[n] = '\0';
-	return 0;
-}
-
-/* Make the rename itself durable. */
-static int
-sync_dir(const char *dir)
-{
-	int fd, rc;
-
-	if ((fd = open(dir, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = fsync(fd);
-	/* Some file systems cannot sync a directory; nothing more to do there. */
-	if (rc < 0 && errno == EINVAL)
-		rc = 0;
-	close(fd);
-	return rc;
-}
-
 int
 auth_state_save(struct auth *a, const char *path, char *err, size_t errlen)
 {
-	char text[AUTH_STATE_MAX], dir[PATH_MAX], tmp[PATH_MAX];
-	const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	int fd, n;
+	char text[AUTH_STATE_MAX];
+	int n;
 
 	if ((n = auth_state_format(&a->state, text, sizeof(text))) < 0) {
 		snprintf(err, errlen, "%s: the state does not fit in %d bytes", path,
 		    AUTH_STATE_MAX);
 		return -1;
 	}
-	if (dir_of(path, dir, sizeof(dir)) < 0 ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: name too long", path);
+	if (atomicfile_write(path, text, (size_t)n, 0600, err, errlen) < 0)
 		return -1;
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		snprintf(err, errlen, "%s: cannot create a temporary file: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fchmod(fd, 0600) < 0 ||
-	    write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (sync_dir(dir) < 0) {
-		snprintf(err, errlen, "%s: syncing the directory: %s", dir, strerror(errno));
-		return -1;
-	}
 	a->dirty = false;
 	return 0;
 }

@@ -13,6 +13,7 @@
  *                 then split again as a chat script, where \" is a literal
  *                 quote, \s a space, \T the phone number and \^ a '^'.
  */
+#include "atomicfile.h"
 #include "ppp.h"
 
 #include <errno.h>
@@ -436,50 +437,19 @@ static int check_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int
+ppp_write_file(const char *dir, const char *name, const char *text, char *path, size_t pathlen,
+    char *err, size_t errlen)
 {
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-int ppp_write_file(const char *dir, const char *name, const char *text, char *path,
-    size_t pathlen, char *err, size_t errlen)
-{
-	char final[PATH_LEN_MAX + 64], tmp[PATH_LEN_MAX + 80];
-	int fd, saved;
+	char final[PATH_LEN_MAX + 64];
 
 	if (check_dir(dir, err, errlen) == -1)
 		return -1;
 	if (!is_word(name, 48))
 		return fail(err, errlen, "%s: bad file name", name ? name : "(null)");
 	snprintf(final, sizeof(final), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return fail(err, errlen, "%s: %s", tmp, strerror(errno));
-	if (fchmod(fd, 0600) == -1 || write_all(fd, text, strlen(text)) == -1 ||
-	    fsync(fd) == -1) {
-		saved = errno;
-		close(fd);
-		unlink(tmp);
-		return fail(err, errlen, "%s: %s", tmp, strerror(saved));
-	}
-	if (close(fd) == -1 || rename(tmp, final) == -1) {
-		saved = errno;
-		unlink(tmp);
-		return fail(err, errlen, "%s: %s", final, strerror(saved));
-	}
+	if (atomicfile_write(final, text, strlen(text), 0600, err, errlen) == -1)
+		return -1;
 	if (path != NULL && pathlen > 0)
 		snprintf(path, pathlen, "%s", final);
 	return 0;

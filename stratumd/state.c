@@ -10,37 +10,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "stratumd.h"
 
 int
 state_save_text(const char *dir, const char *name, const char *text)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	size_t len = strlen(text);
+	char path[PATH_MAX], err[PATH_MAX + 64];
 
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp)) {
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd == -1)
-		return -1;
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		errno = e ? e : EIO;
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) == -1) {
-		int e = errno;
-		unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	return 0;
+	return atomicfile_write(path, text, strlen(text), 0644, err, sizeof(err));
 }
 
 int
