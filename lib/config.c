@@ -553,3 +553,16 @@ int cfg_duration_ms(const char *s, int64_t *out, char *err, size_t errlen)
 	    cfg_quote(s, shown, sizeof(shown)));
 	return -1;
 }
+
+int
+cfg_string(const char *s, char *dst, size_t len, char *err, size_t errlen)
+{
+	size_t n = strlen(s);
+
+	if (n >= len) {
+		snprintf(err, errlen, "'%.40s...' is too long (at most %zu bytes)", s, len - 1);
+		return -1;
+	}
+	memcpy(dst, s, n + 1);
+	return 0;
+}

@@ -66,6 +66,8 @@ int cfg_parse_buffer(const char *name, const char *buf, size_t len,
 int cfg_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err, size_t errlen);
 int cfg_double(const char *s, double min, double max, double *out, char *err, size_t errlen);
 int cfg_bool(const char *s, bool *out, char *err, size_t errlen); /* yes/no on/off true/false 1/0 */
+/* A copy of s into dst (len bytes with the NUL), or "too long". */
+int cfg_string(const char *s, char *dst, size_t len, char *err, size_t errlen);
 /* Durations: "30", "30s", "5m", "2h", "1d", "250ms" -> milliseconds. */
 int cfg_duration_ms(const char *s, int64_t *out, char *err, size_t errlen);
 

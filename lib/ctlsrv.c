@@ -27,7 +27,7 @@ struct ctlsrv {
 	struct ev_loop *loop;
 	int fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	ctlsrv_handler handler;
+	ctlsrv_status_fn status;
 	void *arg;
 	struct ctlsrv_client *clients;
 	char out[CTLSRV_REPLY_MAX];
@@ -75,6 +75,7 @@ on_client(int fd, short revents, void *arg)
 	struct ctlsrv_client *c = arg;
 	struct ctlsrv *srv = c->srv;
 	static const char unknown[] = "{\"error\":\"unknown request; try: status\"}\n";
+	static const char too_big[] = "{\"error\":\"the status does not fit\"}\n";
 
 	(void)revents;
 	ssize_t n = recv(fd, c->req + c->len, sizeof(c->req) - 1 - c->len, MSG_DONTWAIT);
@@ -91,11 +92,15 @@ on_client(int fd, short revents, void *arg)
 		return;
 	if (nl != NULL)
 		*nl = '\0';
-	int len = srv->handler(srv->arg, c->req, srv->out, sizeof(srv->out));
-	if (len >= 0 && (size_t)len < sizeof(srv->out))
-		reply(fd, srv->out, (size_t)len);
-	else
+	if (strcmp(c->req, "status") != 0) {
 		reply(fd, unknown, sizeof(unknown) - 1);
+	} else {
+		int len = srv->status(srv->arg, srv->out, sizeof(srv->out));
+		if (len >= 0 && (size_t)len < sizeof(srv->out))
+			reply(fd, srv->out, (size_t)len);
+		else
+			reply(fd, too_big, sizeof(too_big) - 1);
+	}
 	client_done(c);
 }
 
@@ -141,7 +146,7 @@ give_to_group(const char *path, const char *group, char *err, size_t errlen)
 }
 
 struct ctlsrv *
-ctlsrv_open(struct ev_loop *loop, const char *path, const char *group, ctlsrv_handler handler,
+ctlsrv_open(struct ev_loop *loop, const char *path, const char *group, ctlsrv_status_fn status,
     void *arg, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
@@ -159,7 +164,7 @@ ctlsrv_open(struct ev_loop *loop, const char *path, const char *group, ctlsrv_ha
 		return NULL;
 	}
 	srv->loop = loop;
-	srv->handler = handler;
+	srv->status = status;
 	srv->arg = arg;
 	memcpy(srv->path, sun.sun_path, sizeof(srv->path));
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

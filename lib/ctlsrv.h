@@ -18,17 +18,16 @@
 #define CTLSRV_REQ_MAX		128	/* longer requests are cut here */
 #define CTLSRV_REPLY_MAX	16384
 
-/* Write the answer to `request` (without its newline) into out, ending in
- * a newline; return its length, or -1 for "unknown request" (the server
- * then answers with a JSON error). */
-typedef int (*ctlsrv_handler)(void *arg, const char *request, char *out, size_t outlen);
+/* Write the daemon's status into out, ending in a newline; return its
+ * length, or -1 when it does not fit. */
+typedef int (*ctlsrv_status_fn)(void *arg, char *out, size_t outlen);
 
 struct ctlsrv;
 
 /* Listen on path (an old socket there is replaced).  group NULL or "":
  * leave the group alone.  NULL with a message in err on failure. */
 struct ctlsrv *ctlsrv_open(struct ev_loop *loop, const char *path, const char *group,
-    ctlsrv_handler handler, void *arg, char *err, size_t errlen);
+    ctlsrv_status_fn status, void *arg, char *err, size_t errlen);
 /* Stop listening, drop waiting clients, remove the socket file. */
 void ctlsrv_close(struct ctlsrv *srv);
 

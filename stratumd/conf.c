@@ -26,23 +26,12 @@ conf_defaults(struct stratumd_conf *c)
 }
 
 static int
-copy_arg(char *dst, size_t len, const char *src, char *err, size_t errlen)
-{
-	if (strlen(src) >= len) {
-		snprintf(err, errlen, "'%.40s...' is too long", src);
-		return -1;
-	}
-	memcpy(dst, src, strlen(src) + 1);
-	return 0;
-}
-
-static int
 d_gps(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
 	uint64_t baud;
 
-	if (copy_arg(c->gps_device, sizeof(c->gps_device), l->argv[1], err, errlen) == -1)
+	if (cfg_string(l->argv[1], c->gps_device, sizeof(c->gps_device), err, errlen) == -1)
 		return -1;
 	if (l->argc > 2) {
 		if (cfg_uint(l->argv[2], 1200, 921600, &baud, err, errlen) == -1)
@@ -101,14 +90,14 @@ static int
 d_pps(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
-	return copy_arg(c->pps_device, sizeof(c->pps_device), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->pps_device, sizeof(c->pps_device), err, errlen);
 }
 
 static int
 d_pps_socket(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
-	return copy_arg(c->pps_socket, sizeof(c->pps_socket), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->pps_socket, sizeof(c->pps_socket), err, errlen);
 }
 
 static int
@@ -127,7 +116,7 @@ d_listen(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 		snprintf(err, errlen, "at most %d listen addresses", STRATUMD_MAX_LISTEN);
 		return -1;
 	}
-	return copy_arg(c->listen[c->nlisten++], sizeof(c->listen[0]), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->listen[c->nlisten++], sizeof(c->listen[0]), err, errlen);
 }
 
 static int
@@ -244,14 +233,14 @@ static int
 d_statedir(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
-	return copy_arg(c->state_dir, sizeof(c->state_dir), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->state_dir, sizeof(c->state_dir), err, errlen);
 }
 
 static int
 d_statsdir(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
-	return copy_arg(c->stats_dir, sizeof(c->stats_dir), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->stats_dir, sizeof(c->stats_dir), err, errlen);
 }
 
 static int
@@ -281,7 +270,7 @@ d_control(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
 
-	if (copy_arg(c->control_path, sizeof(c->control_path), l->argv[1], err, errlen) == -1)
+	if (cfg_string(l->argv[1], c->control_path, sizeof(c->control_path), err, errlen) == -1)
 		return -1;
 	if (l->argc == 2)
 		return 0;
@@ -289,14 +278,14 @@ d_control(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 		snprintf(err, errlen, "expected: control PATH [group NAME]");
 		return -1;
 	}
-	return copy_arg(c->control_group, sizeof(c->control_group), l->argv[3], err, errlen);
+	return cfg_string(l->argv[3], c->control_group, sizeof(c->control_group), err, errlen);
 }
 
 static int
 d_export_sock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
-	return copy_arg(c->export_sock, sizeof(c->export_sock), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->export_sock, sizeof(c->export_sock), err, errlen);
 }
 
 static int
@@ -315,7 +304,7 @@ static int
 d_user(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
-	return copy_arg(c->user, sizeof(c->user), l->argv[1], err, errlen);
+	return cfg_string(l->argv[1], c->user, sizeof(c->user), err, errlen);
 }
 
 static const struct cfg_directive directives[] = {

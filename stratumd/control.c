@@ -13,10 +13,8 @@
 #include "tsmath.h"
 
 static int
-on_request(void *arg, const char *request, char *out, size_t outlen)
+status_json(void *arg, char *out, size_t outlen)
 {
-	if (strcmp(request, "status") != 0)
-		return -1;
 	return control_status_json(arg, out, outlen);
 }
 
@@ -26,7 +24,7 @@ control_open(struct stratumd *sd)
 	char err[256];
 
 	sd->control = ctlsrv_open(sd->ev, sd->conf.control_path, sd->conf.control_group,
-	    on_request, sd, err, sizeof(err));
+	    status_json, sd, err, sizeof(err));
 	if (sd->control == NULL) {
 		log_warnx("control: %s", err);
 		return -1;
