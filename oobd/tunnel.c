@@ -570,13 +570,18 @@ static const char *why_text(enum tunnel_why why)
 int tunnel_summary(const struct tunnel_conf *tc, const struct tunnel_event *ev, char *buf,
     size_t len)
 {
-	char relay[HOST_MAX + 16], st[64];
+	char relay[2 * HOST_MAX + 24], st[64];
 	const char *h = tc->relay_host ? tc->relay_host : "?";
 	int rport = or_default(tc->relay_port, DEFAULT_RELAY_PORT);
 	int port = ev->port ? ev->port : tc->remote_port;
 
-	snprintf(relay, sizeof(relay), "%s%.*s%s:%d", bracket_open(h), HOST_MAX, h,
-	    bracket_close(h), rport);
+	/* The owner knows the relay by its name; the address helps too. */
+	if (tc->host_key_alias != NULL)
+		snprintf(relay, sizeof(relay), "%.*s (%s%.*s%s):%d", HOST_MAX, tc->host_key_alias,
+		    bracket_open(h), HOST_MAX, h, bracket_close(h), rport);
+	else
+		snprintf(relay, sizeof(relay), "%s%.*s%s:%d", bracket_open(h), HOST_MAX, h,
+		    bracket_close(h), rport);
 	switch (ev->why) {
 	case TUNNEL_WHY_NAME:
 		return snprintf(buf, len, "relay name %.*s does not resolve", HOST_MAX, h);

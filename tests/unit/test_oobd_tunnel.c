@@ -85,6 +85,7 @@ static void test_argv_everything_set(void **state)
 	tc.connect_timeout_s = 8;
 	tc.bind_interface = "ppp0";
 	tc.bind_address = "10.64.0.2";
+	tc.host_key_alias = "relay.example.org";
 	assert_int_equal(tunnel_build_argv(&tc, &a, err, sizeof(err)), 0);
 	join(&a, line, sizeof(line));
 	assert_true(strncmp(line, "/usr/local/bin/ssh -N -T -F none -v ", 36) == 0);
@@ -92,9 +93,15 @@ static void test_argv_everything_set(void **state)
 	    "-o ConnectTimeout=8 "));
 	tail = strstr(line, " -o BindInterface=");
 	assert_non_null(tail);
-	assert_string_equal(tail, " -o BindInterface=ppp0 -b 10.64.0.2 -p 2222 -l oobd "
-	    "-R localhost:31337:127.0.0.1:2200 -- 10.0.0.1");
+	assert_string_equal(tail, " -o BindInterface=ppp0 -o HostKeyAlias=relay.example.org "
+	    "-b 10.64.0.2 -p 2222 -l oobd -R localhost:31337:127.0.0.1:2200 -- 10.0.0.1");
 	assert_int_equal(tunnel_start_timeout_ms(&tc), 18000);
+	/* the owner's name for the relay in messages, the address too */
+	struct tunnel_event ev = { .kind = TUNNEL_CONNECT_FAILED, .why = TUNNEL_WHY_REFUSED };
+	tunnel_summary(&tc, &ev, line, sizeof(line));
+	assert_non_null(strstr(line, "relay.example.org (10.0.0.1):2222"));
+	tc.host_key_alias = "-oProxyCommand=x";
+	assert_int_equal(tunnel_build_argv(&tc, &a, err, sizeof(err)), -1);
 }
 
 static void test_argv_ipv6_brackets(void **state)
