@@ -65,8 +65,6 @@ modemsim_SRC    := $(call platform_filter,$(wildcard sim/modemsim/*.c sim/common
 modemsim_MAIN   := sim/modemsim/modemsim.c
 routersim_SRC   := $(call platform_filter,$(wildcard sim/routersim/*.c sim/common/*.c))
 routersim_MAIN  := sim/routersim/routersim.c
-# (while oobd/ and sim/routersim/ are being written)
-PROGRAMS        := $(filter-out $(if $(wildcard oobd/main.c),,oobd) $(if $(wildcard sim/routersim/routersim.c),,routersim),$(PROGRAMS))
 BINS            := $(PROGRAMS:%=$(BUILD)/bin/%)
 
 # Unit tests: tests/unit/test_<module>.c, each a cmocka program.  A test of
@@ -128,7 +126,7 @@ $(BUILD)/tests/test_$(1)_%: $(BUILD)/obj/tests/unit/test_$(1)_%.o $(BUILD)/lib$(
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(CMOCKA_LIBS) $$($(1)_LIBS) $$(LDLIBS)
 endef
-$(foreach p,stratumd oobd gpssim modemsim,$(eval $(call program_tests_rule,$(p))))
+$(foreach p,stratumd oobd gpssim modemsim routersim,$(eval $(call program_tests_rule,$(p))))
 
 tests: $(BINS) $(UNIT_BINS)
 

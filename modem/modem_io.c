@@ -43,6 +43,7 @@ struct modem_io_port {
 	bool			unresponsive;	/* MODEM_EV_UNRESPONSIVE to act on */
 	bool			reset_tried;	/* since the modem was last ready */
 	bool			resetting;	/* the reset is queued or in flight */
+	bool			lent;		/* closed while PPP has the port */
 	int			reopen_errno;	/* last one reported */
 
 	uint8_t			out[MODEM_IO_OUT_MAX];
@@ -300,7 +301,7 @@ port_lost(struct modem_io_port *p)
 	cancel(p, &p->tick_timer);
 	p->tick_at = -1;
 	modem_closed(&p->m);
-	if (p->reopen_timer == 0)
+	if (p->reopen_timer == 0 && !p->lent)
 		p->reopen_timer = ev_timer_add(p->loop, MODEM_IO_REOPEN_MS, on_reopen, p);
 }
 
@@ -438,6 +439,23 @@ bool
 modem_io_is_open(const struct modem_io_port *p)
 {
 	return p->sp.fd >= 0;
+}
+
+void
+modem_io_lend(struct modem_io_port *p, bool lend)
+{
+	if (lend == p->lent)
+		return;
+	if (lend) {
+		p->lent = true;
+		cancel(p, &p->reopen_timer);
+		cancel(p, &p->later_timer);
+		port_lost(p);
+		return;
+	}
+	p->lent = false;
+	if (p->reopen_timer == 0)
+		p->reopen_timer = ev_timer_add(p->loop, 0, on_reopen, p);
 }
 
 int

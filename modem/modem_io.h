@@ -90,6 +90,14 @@ void modem_io_close(struct modem_io_port *p);
 const struct modem *modem_io_modem(const struct modem_io_port *p);
 bool modem_io_is_open(const struct modem_io_port *p);
 
+/*
+ * Single-port sticks, where PPP needs the one port: lend it (the port is
+ * closed, its lock released, MODEM_EV_GONE reported, nothing reopened) and
+ * take it back when the link is down (opened again at once and the driver
+ * started: messages that came meanwhile are read by its sweep).
+ */
+void modem_io_lend(struct modem_io_port *p, bool lend);
+
 /* modem_send_sms() with the clock and the timer taken care of. */
 int modem_io_send_sms(struct modem_io_port *p, const char *number, const char *text, int tag,
     char *err, size_t errlen);

@@ -14,6 +14,7 @@
 #include "outpost.h"
 
 #define STRATUMD_CONTROL "/run/stratumd/control.sock"
+#define OOBD_CONTROL "/run/oobd/control.sock"
 #define REPLY_MAX 8192
 #define TIMEOUT_MS 2000
 
@@ -140,30 +141,78 @@ show_stratumd(const char *j)
 	    F(3, "server", "denied"), F(4, "server", "malformed"));
 }
 
+static void
+show_oobd(const char *j)
+{
+	char v[8][64];
+
+	printf("oobd: session %s", F(0, "session", "state"));
+	if (strcmp(F(1, "session", "ends_in"), "-") != 0)
+		printf(", ends in %d min", atoi(v[1]) / 60);
+	if (strcmp(F(2, "session", "requester"), "") != 0)
+		printf(", asked by %s", v[2]);
+	printf("\n");
+	if (strcmp(F(0, "session", "last_reason"), "") != 0)
+		printf("  last: %s\n", v[0]);
+	printf("  link %s: %s%s%s\n", F(0, "link", "interface"),
+	    strcmp(F(1, "link", "ready"), "true") == 0 ? "up" :
+	    strcmp(F(2, "link", "running"), "true") == 0 ? "starting" : "down",
+	    strcmp(F(3, "link", "address"), "-") != 0 ? ", " : "",
+	    strcmp(v[3], "-") != 0 ? v[3] : "");
+	printf("  tunnel to %s, port %s: %s\n", F(0, "tunnel", "relay"), F(1, "tunnel", "port"),
+	    strcmp(F(2, "tunnel", "running"), "true") == 0 ? "ssh running" : "not running");
+	printf("  modem %s: %s, signal %s, %s, %s\n", F(0, "modem", "device"),
+	    F(1, "modem", "state"), F(2, "modem", "signal"), F(3, "modem", "operator"),
+	    F(4, "modem", "network"));
+	printf("  sms %s received, %s accepted, %s refused, %s ignored%s\n",
+	    F(0, "sms", "received"), F(1, "sms", "accepted"), F(2, "sms", "refused"),
+	    F(3, "sms", "ignored"), strcmp(F(4, "sms", "locked"), "true") == 0 ?
+	    ", LOCKED (too many wrong codes)" : "");
+}
+
 #undef F
 
 int
 cmd_status(int argc, char **argv)
 {
-	const char *path = STRATUMD_CONTROL;
+	const char *spath = NULL, *opath = NULL;
 	bool json = false;
+	int answered = 0, asked = 0;
 	char reply[REPLY_MAX];
 
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = true;
 		else if (strcmp(argv[i], "--stratumd") == 0 && i + 1 < argc)
-			path = argv[++i];
+			spath = argv[++i];
+		else if (strcmp(argv[i], "--oobd") == 0 && i + 1 < argc)
+			opath = argv[++i];
 		else {
-			fprintf(stderr, "usage: outpost status [--json] [--stratumd SOCKET]\n");
+			fprintf(stderr, "usage: outpost status [--json] [--stratumd SOCKET] "
+			    "[--oobd SOCKET]\n");
 			return EXIT_USAGE;
 		}
 	}
-	if (ask(path, reply, sizeof(reply)) == -1)
-		return 1;
-	if (json)
-		fputs(reply, stdout);
-	else
-		show_stratumd(reply);
-	return 0;
+	/* Neither named: whichever daemons run on this box. */
+	bool both = spath == NULL && opath == NULL;
+	if (both) {
+		spath = access(STRATUMD_CONTROL, F_OK) == 0 || access(OOBD_CONTROL, F_OK) != 0 ?
+		    STRATUMD_CONTROL : NULL;
+		opath = access(OOBD_CONTROL, F_OK) == 0 ? OOBD_CONTROL : NULL;
+	}
+	if (spath != NULL) {
+		asked++;
+		if (ask(spath, reply, sizeof(reply)) == 0) {
+			answered++;
+			json ? (void)fputs(reply, stdout) : show_stratumd(reply);
+		}
+	}
+	if (opath != NULL) {
+		asked++;
+		if (ask(opath, reply, sizeof(reply)) == 0) {
+			answered++;
+			json ? (void)fputs(reply, stdout) : show_oobd(reply);
+		}
+	}
+	return answered == asked ? 0 : 1;
 }

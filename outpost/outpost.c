@@ -13,9 +13,11 @@ static const struct {
 	int (*run)(int, char **);
 	const char *summary;
 } commands[] = {
+	{ "console", cmd_console, "attach to a router's serial console" },
 	{ "gps", cmd_gps, "talk to a GPS receiver: sentence, send, configure" },
 	{ "modem", cmd_modem, "talk to a USB modem's AT port: at, info, modem-only" },
 	{ "nmea", cmd_nmea, "decode NMEA 0183 logs to JSON" },
+	{ "otp", cmd_otp, "create a one-time-code secret, print codes" },
 	{ "sms", cmd_sms, "decode and encode SMS PDUs" },
 	{ "status", cmd_status, "show the daemons' state" },
 };

@@ -14,6 +14,9 @@
 /* outpost.c */
 extern const char *outpost_progname;
 
+/* cmd_console.c: outpost console [--spy] [--force] [--replay N] [--dir D] [NAME] */
+int cmd_console(int argc, char **argv);
+
 /* cmd_gps.c: outpost gps sentence|send|configure */
 int cmd_gps(int argc, char **argv);
 
@@ -22,6 +25,9 @@ int cmd_modem(int argc, char **argv);
 
 /* cmd_nmea.c: outpost nmea decode */
 int cmd_nmea(int argc, char **argv);
+
+/* cmd_otp.c: outpost otp init|code */
+int cmd_otp(int argc, char **argv);
 
 /* cmd_status.c: outpost status */
 int cmd_status(int argc, char **argv);

@@ -14,8 +14,9 @@ done
 build=$(dirname "$OUTPOST_BIN")
 check "make install succeeds" make -s -C "$OUTPOST_TOP" install BUILD="$build" \
     DESTDIR="$T/root" PREFIX=/opt/outpost
-for f in bin/outpost sbin/stratumd share/man/man1/outpost.1 share/man/man5/stratumd.conf.5 \
-    share/man/man8/stratumd.8; do
+for f in bin/outpost sbin/stratumd sbin/oobd share/man/man1/outpost.1 \
+    share/man/man5/stratumd.conf.5 share/man/man8/stratumd.8 share/man/man5/oobd.conf.5 \
+    share/man/man8/oobd.8; do
 	check "installed /opt/outpost/$f" test -s "$T/root/opt/outpost/$f"
 done
 expect_eq "installed outpost runs" "\$PMTK000*32" "$("$T/root/opt/outpost/bin/outpost" gps sentence PMTK000)"

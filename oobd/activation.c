@@ -1,0 +1,250 @@
+/*
+ * activation: what an SMS may make oobd do.  Strangers are ignored before
+ * their text is even parsed; a command counts only with a one-time code
+ * that auth.h accepts, and the auth state is on disk before the command
+ * runs, so a crash cannot make a code work twice.  Refusals get no answer
+ * (the sender may be spoofed, and an answer would help a guesser); STATUS
+ * and a DOWN with nothing up are answered by SMS.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "modem.h"
+#include "notify.h"
+#include "oobd.h"
+#include "smscmd.h"
+
+static void
+auth_save(struct oobd *d)
+{
+	char path[PATH_MAX], err[256];
+
+	if (!d->auth.dirty)
+		return;
+	snprintf(path, sizeof(path), "%s/auth.state", d->conf.state_dir);
+	if (auth_state_save(&d->auth, path, err, sizeof(err)) == -1)
+		log_warnx("auth: %s", err);
+}
+
+/* Queued when the modem cannot take it now (unplugged, resetting, lent to
+ * PPP); the oldest is dropped, with a log line, when the queue is full. */
+static void
+queue_sms(struct oobd *d, const char *to, const char *text)
+{
+	if (d->sms_queued == OOBD_SMS_QUEUE) {
+		log_warnx("sms to %s dropped (queue full): %s", d->sms_queue[0].to,
+		    d->sms_queue[0].text);
+		memmove(&d->sms_queue[0], &d->sms_queue[1],
+		    sizeof(d->sms_queue[0]) * (OOBD_SMS_QUEUE - 1));
+		d->sms_queued--;
+	}
+	snprintf(d->sms_queue[d->sms_queued].to, sizeof(d->sms_queue[0].to), "%s", to);
+	snprintf(d->sms_queue[d->sms_queued].text, sizeof(d->sms_queue[0].text), "%s", text);
+	d->sms_queued++;
+	log_info("sms to %s waits for the modem: %s", to, text);
+}
+
+static void
+send_sms(struct oobd *d, const char *to, const char *text)
+{
+	char err[256];
+
+	if (d->modem == NULL || to[0] == '\0')
+		return;
+	if (modem_io_modem(d->modem)->state != MODEM_READY) {
+		queue_sms(d, to, text);
+		return;
+	}
+	if (modem_io_send_sms(d->modem, to, text, 0, err, sizeof(err)) == -1)
+		log_warnx("sms to %s not sent: %s", to, err);
+	else
+		log_info("sms to %s: %s", to, text);
+}
+
+void
+activation_flush_sms(struct oobd *d)
+{
+	int n = d->sms_queued;
+
+	d->sms_queued = 0;
+	for (int i = 0; i < n; i++)
+		send_sms(d, d->sms_queue[i].to, d->sms_queue[i].text);
+}
+
+void
+activation_sms_owner(struct oobd *d, const char *text)
+{
+	send_sms(d, d->conf.owner[0] ? d->conf.owner : d->requester, text);
+}
+
+static void
+alert_lockout(struct oobd *d, int64_t now)
+{
+	int64_t until;
+	char text[160];
+
+	if (!auth_locked(&d->auth, now, &until))
+		return;
+	snprintf(text, sizeof(text), "Too many wrong codes: SMS commands refused for %lld min.",
+	    (long long)((until - now + 59) / 60));
+	log_warnx("auth: %s", text);
+	if (d->notifier != NULL)
+		notify_send(d->notifier, "failed", "OOBM lockout", text, NULL);
+}
+
+static void
+run_command(struct oobd *d, const char *from, const struct smscmd *cmd)
+{
+	char text[200];
+	int64_t granted;
+
+	switch (cmd->verb) {
+	case SMSCMD_UP:
+		snprintf(d->requester, sizeof(d->requester), "%.*s", (int)sizeof(d->requester) - 1, from);
+		session_up(&d->session, oobd_now_ms(), (int64_t)cmd->minutes * 60000, &granted);
+		log_info("UP from %s: session of %lld min", from, (long long)(granted / 60000));
+		break;
+	case SMSCMD_DOWN:
+		if (!session_active(&d->session)) {
+			send_sms(d, from, "OOBM link is already down.");
+			break;
+		}
+		snprintf(text, sizeof(text), "DOWN by SMS from %s", from);
+		session_down(&d->session, oobd_now_ms(), text);
+		break;
+	case SMSCMD_STATUS:
+		activation_status_text(d, text, sizeof(text));
+		send_sms(d, from, text);
+		break;
+	}
+	oobd_session_changed(d);
+}
+
+void
+activation_on_sms(struct oobd *d, const struct sms_deliver *sms)
+{
+	const char *from = sms->from.text;
+	struct smscmd cmd;
+	char err[200];
+	int64_t step, now = (int64_t)time(NULL);
+
+	d->sms_received++;
+	if (!auth_sender_allowed(&d->auth, from)) {
+		log_info("sms from %s ignored: not an allowed sender", from[0] ? from : "(none)");
+		d->sms_ignored++;
+		return;
+	}
+	if (sms->concat.present || sms->encoding == SMS_ENC_8BIT) {
+		log_warnx("sms from %s refused: a command is one plain text message", from);
+		d->sms_refused++;
+		return;
+	}
+	if (smscmd_parse(sms->text, sms->text_len, &cmd, err, sizeof(err)) != SMSCMD_OK) {
+		log_warnx("sms from %s refused: %s", from, err);
+		d->sms_refused++;
+		return;
+	}
+	bool was_locked = auth_locked(&d->auth, now, NULL);
+	enum auth_result r = auth_check(&d->auth, from, cmd.code, now, &step);
+	auth_save(d);
+	if (r != AUTH_OK) {
+		log_warnx("sms from %s: %s refused: %s", from, smscmd_verb_name(cmd.verb),
+		    auth_result_name(r));
+		d->sms_refused++;
+		if (!was_locked)
+			alert_lockout(d, now);
+		return;
+	}
+	if (d->auth.dirty) {
+		log_warnx("sms from %s: %s not run: the auth state could not be saved", from,
+		    smscmd_verb_name(cmd.verb));
+		d->sms_refused++;
+		return;
+	}
+	d->sms_accepted++;
+	log_info("sms from %s: %s accepted", from, smscmd_verb_name(cmd.verb));
+	run_command(d, from, &cmd);
+}
+
+static void
+duration_words(int64_t ms, char *buf, size_t len)
+{
+	int64_t min = ms / 60000;
+
+	if (min < 120)
+		snprintf(buf, len, "%lld min", (long long)min);
+	else if (min < 48 * 60)
+		snprintf(buf, len, "%lld h", (long long)(min / 60));
+	else
+		snprintf(buf, len, "%lld d", (long long)(min / 1440));
+}
+
+/* One SMS worth: session, link, modem, daemon. */
+void
+activation_status_text(struct oobd *d, char *buf, size_t len)
+{
+	const struct session *s = &d->session;
+	int64_t now = oobd_now_ms();
+	char up[24], left[24], link[96], net[48], age[24];
+	size_t n;
+
+	if (s->state == SESS_UP) {
+		duration_words(now - s->up_since, up, sizeof(up));
+		duration_words(s->end_at - now, left, sizeof(left));
+		n = (size_t)snprintf(buf, len, "OOBM up %s, %s left", up, left);
+	} else {
+		n = (size_t)snprintf(buf, len, "OOBM %s", session_state_name(s->state));
+	}
+	if (n < len && session_active(s) && uplink_describe(d->uplink, link, sizeof(link)) == 0)
+		n += (size_t)snprintf(buf + n, len - n, "; %s", link);
+	if (n < len && d->modem != NULL) {
+		const struct modem *m = modem_io_modem(d->modem);
+		modem_status_network(&m->st, net, sizeof(net));
+		n += (size_t)snprintf(buf + n, len - n, "; signal %s, %s%s%s",
+		    m->st.have_csq ? modem_signal_words(&m->st.csq) : "unknown",
+		    m->st.have_cops ? m->st.cops.oper : "", m->st.have_cops ? ", " : "", net);
+	}
+	duration_words(now - d->started_ms, age, sizeof(age));
+	if (n < len)
+		snprintf(buf + n, len - n, "; oobd up %s", age);
+}
+
+/* Senders, secret and limits from c; the state (last step, failures,
+ * lockout) is kept, so a reload cannot reopen replay or end a lockout. */
+int
+activation_load_auth(struct oobd *d, const struct oobd_conf *c)
+{
+	static struct auth a;	/* holds a key: wiped below, not left on the stack */
+	uint8_t key[TOTP_KEY_MAX];
+	size_t keylen;
+	char err[256];
+	int rc = -1;
+
+	auth_init(&a);
+	a.conf.max_failures = c->auth_max_failures;
+	a.conf.failure_window_s = c->auth_failure_window_ms / 1000;
+	a.conf.lockout_s = c->auth_lockout_ms / 1000;
+	a.conf.window_back = c->otp_window;
+	if (totp_read_secret_file(c->otp_secret_file, key, sizeof(key), &keylen, err,
+	    sizeof(err)) == -1 || auth_set_key(&a, key, keylen, err, sizeof(err)) == -1) {
+		log_warnx("otp: %s", err);
+		goto out;
+	}
+	for (int i = 0; i < c->nsenders; i++) {
+		if (auth_allow_sender(&a, c->senders[i], err, sizeof(err)) == -1) {
+			log_warnx("allow-sender: %s", err);
+			goto out;
+		}
+	}
+	a.state = d->auth.state;
+	a.dirty = d->auth.dirty;
+	auth_wipe(&d->auth);
+	d->auth = a;
+	rc = 0;
+out:
+	explicit_bzero(key, sizeof(key));
+	auth_wipe(&a);
+	return rc;
+}
