@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "tsmath.h"
 
 #ifdef NSIG
@@ -80,20 +81,6 @@ struct child_failure {
 enum { STAGE_EXEC, STAGE_SETSID, STAGE_DUP, STAGE_SIGNALS };
 
 static const char *const stage_names[] = { "exec", "setsid", "dup2", "signals" };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- finding the program ---- */
 
@@ -262,12 +249,12 @@ struct child_set *child_set_new(struct ev_loop *loop, char *err, size_t errlen)
 
 	set = calloc(1, sizeof(*set));
 	if (set == NULL) {
-		set_err(err, errlen, "child set: %s", strerror(errno));
+		text_errf(err, errlen, "child set: %s", strerror(errno));
 		return NULL;
 	}
 	set->loop = loop;
 	if (ev_signal(loop, SIGCHLD, on_sigchld, set) == -1) {
-		set_err(err, errlen, "child set: watching SIGCHLD: %s", strerror(errno));
+		text_errf(err, errlen, "child set: watching SIGCHLD: %s", strerror(errno));
 		free(set);
 		return NULL;
 	}
@@ -586,23 +573,23 @@ static int resolve(char *const argv[], const struct child_opts *opts, char *path
 	const char *search = opts ? opts->search_path : NULL;
 
 	if (argv == NULL || argv[0] == NULL || argv[0][0] == '\0') {
-		set_err(err, errlen, "no program to run");
+		text_errf(err, errlen, "no program to run");
 		return -1;
 	}
 	if (strchr(argv[0], '/') == NULL && search == NULL) {
-		set_err(err, errlen, "%s: not an absolute path", argv[0]);
+		text_errf(err, errlen, "%s: not an absolute path", argv[0]);
 		return -1;
 	}
 	if (child_find_program(argv[0], search, path, pathlen) == 0)
 		return 0;
 	if (errno == EINVAL)
-		set_err(err, errlen, "%s: not an absolute path", argv[0]);
+		text_errf(err, errlen, "%s: not an absolute path", argv[0]);
 	else if (errno == ENAMETOOLONG)
-		set_err(err, errlen, "%.64s...: name too long", argv[0]);
+		text_errf(err, errlen, "%.64s...: name too long", argv[0]);
 	else if (strchr(argv[0], '/') != NULL)
-		set_err(err, errlen, "%s: no such executable file", argv[0]);
+		text_errf(err, errlen, "%s: no such executable file", argv[0]);
 	else
-		set_err(err, errlen, "%s: not found in %s", argv[0], search);
+		text_errf(err, errlen, "%s: not found in %s", argv[0], search);
 	return -1;
 }
 
@@ -655,13 +642,13 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 	int status;
 
 	if (set == NULL || on_exit == NULL) {
-		set_err(err, errlen, "child_spawn: no set or exit callback");
+		text_errf(err, errlen, "child_spawn: no set or exit callback");
 		return NULL;
 	}
 	if (resolve(argv, opts, path, sizeof(path), err, errlen) == -1)
 		return NULL;
 	if (open_fds(&fds) == -1) {
-		set_err(err, errlen, "%s: pipes: %s", argv[0], strerror(errno));
+		text_errf(err, errlen, "%s: pipes: %s", argv[0], strerror(errno));
 		close_fds(&fds);
 		return NULL;
 	}
@@ -672,7 +659,7 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 		child_exec(path, argv, envp, &fds);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid == -1) {
-		set_err(err, errlen, "%s: fork: %s", argv[0], strerror(errno));
+		text_errf(err, errlen, "%s: fork: %s", argv[0], strerror(errno));
 		close_fds(&fds);
 		return NULL;
 	}
@@ -686,9 +673,9 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;
 		if (f.stage == STAGE_EXEC)
-			set_err(err, errlen, "%s: %s", path, strerror(f.err));
+			text_errf(err, errlen, "%s: %s", path, strerror(f.err));
 		else
-			set_err(err, errlen, "%s: %s: %s", path,
+			text_errf(err, errlen, "%s: %s: %s", path,
 			    stage_names[f.stage >= 0 && f.stage <= STAGE_SIGNALS ? f.stage : 0],
 			    strerror(f.err));
 		close_fds(&fds);
@@ -696,7 +683,7 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 	}
 	c = child_new(set, pid, &fds, opts, on_exit, arg);
 	if (c == NULL) {
-		set_err(err, errlen, "%s: %s", argv[0], strerror(errno));
+		text_errf(err, errlen, "%s: %s", argv[0], strerror(errno));
 		(void)kill(-pid, SIGKILL);
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;

@@ -1,6 +1,8 @@
 /*
  * text: locale-independent string helpers.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -54,4 +56,17 @@ text_unhex(const char *hex, size_t len, uint8_t *out, size_t max)
 		out[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
 	return (long)(len / 2);
+}
+
+int
+text_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
 }

@@ -56,22 +56,6 @@ static const struct {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* A bounded UTF-8 string builder: a write that does not fit sets overflow. */
 struct strbuf {
 	char	*p;
@@ -169,7 +153,7 @@ cur_take(struct cursor *c, size_t n, const char *field, char *err, size_t errlen
 	const uint8_t *p;
 
 	if (n > cur_left(c)) {
-		fail(err, errlen, "truncated: %s needs %zu octet%s, %zu left", field, n,
+		text_errf(err, errlen, "truncated: %s needs %zu octet%s, %zu left", field, n,
 		    n == 1 ? "" : "s", cur_left(c));
 		return NULL;
 	}
@@ -288,7 +272,7 @@ decode_digits(const uint8_t *p, size_t ndigits, int filler_ok, struct strbuf *b,
 		if (d == 0x0F) {
 			if (filler_ok)
 				continue;
-			return fail(err, errlen, "%s: filler semi-octet F at digit %zu of %zu",
+			return text_errf(err, errlen, "%s: filler semi-octet F at digit %zu of %zu",
 			    field, i + 1, ndigits);
 		}
 		sb_char(b, digits[d]);
@@ -309,7 +293,7 @@ decode_smsc(struct cursor *c, struct sms_address *a, char *err, size_t errlen)
 	if (n == 0)
 		return 0;
 	if (n > 11)
-		return fail(err, errlen, "SMSC length %u exceeds 11 octets", n);
+		return text_errf(err, errlen, "SMSC length %u exceeds 11 octets", n);
 	if ((p = cur_take(c, n, "SMSC address", err, errlen)) == NULL)
 		return -1;
 	a->toa = p[0];
@@ -331,7 +315,7 @@ decode_originator(struct cursor *c, struct sms_address *a, char *err, size_t err
 	ndigits = p[0];
 	a->toa = p[1];
 	if (ndigits > ADDR_DIGITS_MAX)
-		return fail(err, errlen, "originator length %u exceeds %d semi-octets", ndigits,
+		return text_errf(err, errlen, "originator length %u exceeds %d semi-octets", ndigits,
 		    ADDR_DIGITS_MAX);
 	if ((p = cur_take(c, (ndigits + 1) / 2, "TP-OA", err, errlen)) == NULL)
 		return -1;
@@ -348,7 +332,7 @@ decode_originator(struct cursor *c, struct sms_address *a, char *err, size_t err
 			return -1;
 	}
 	if (b.overflow)
-		return fail(err, errlen, "originator too long");
+		return text_errf(err, errlen, "originator too long");
 	return 0;
 }
 
@@ -370,7 +354,7 @@ decode_first_octet(struct cursor *c, struct sms_deliver *out, char *err, size_t 
 		return -1;
 	out->first_octet = p[0];
 	if ((p[0] & 0x03) != 0)
-		return fail(err, errlen, "not an SMS-DELIVER: TP-MTI %u (%s) in first octet %02X",
+		return text_errf(err, errlen, "not an SMS-DELIVER: TP-MTI %u (%s) in first octet %02X",
 		    p[0] & 0x03, mti_name(p[0]), p[0]);
 	return 0;
 }
@@ -386,7 +370,7 @@ decode_dcs(uint8_t dcs, struct sms_deliver *out, char *err, size_t errlen)
 	out->msg_class = -1;
 	if (group <= 0x07) {	/* general data coding, with or without auto-deletion */
 		if (dcs & 0x20)
-			return fail(err, errlen, "DCS %02X: compressed text is not supported", dcs);
+			return text_errf(err, errlen, "DCS %02X: compressed text is not supported", dcs);
 		if (dcs & 0x10)
 			out->msg_class = dcs & 0x03;
 		out->encoding = alphabet == 1 ? SMS_ENC_8BIT :
@@ -427,15 +411,15 @@ decode_scts(struct cursor *c, struct sms_time *t, char *err, size_t errlen)
 		return -1;
 	for (size_t i = 0; i < 6; i++) {
 		if (bcd2(p[i], fields[i]) < 0)
-			return fail(err, errlen, "TP-SCTS %s: octet %02X is not two BCD digits",
+			return text_errf(err, errlen, "TP-SCTS %s: octet %02X is not two BCD digits",
 			    names[i], p[i]);
 		if (*fields[i] < lo[i] || *fields[i] > hi[i])
-			return fail(err, errlen, "TP-SCTS %s %d out of range", names[i],
+			return text_errf(err, errlen, "TP-SCTS %s %d out of range", names[i],
 			    *fields[i]);
 	}
 	/* Zone: the sign is bit 3 of the tens digit, which sits in the low nibble. */
 	if (bcd2(p[6] & 0xF7, &q) < 0)
-		return fail(err, errlen, "TP-SCTS zone: octet %02X is not two BCD digits", p[6]);
+		return text_errf(err, errlen, "TP-SCTS zone: octet %02X is not two BCD digits", p[6]);
 	t->tz_quarters = p[6] & 0x08 ? -q : q;
 	t->year += t->year >= 90 ? 1900 : 2000;
 	return 0;
@@ -475,17 +459,17 @@ decode_udh(const uint8_t *ud, size_t n, size_t *hdr_octets, struct sms_concat_in
 	size_t i, end;
 
 	if (n < 1)
-		return fail(err, errlen, "TP-UDHI set but the user data is empty");
+		return text_errf(err, errlen, "TP-UDHI set but the user data is empty");
 	end = (size_t)ud[0] + 1;
 	if (end > n)
-		return fail(err, errlen, "user data header length %u exceeds the %zu octets of "
+		return text_errf(err, errlen, "user data header length %u exceeds the %zu octets of "
 		    "user data", ud[0], n - 1);
 	for (i = 1; i < end; i += 2 + (size_t)ud[i + 1]) {
 		if (end - i < 2)
-			return fail(err, errlen, "user data header: truncated information element "
+			return text_errf(err, errlen, "user data header: truncated information element "
 			    "at octet %zu", i);
 		if (ud[i + 1] > end - i - 2)
-			return fail(err, errlen, "user data header: element %02X of %u octets runs "
+			return text_errf(err, errlen, "user data header: element %02X of %u octets runs "
 			    "past the header", ud[i], ud[i + 1]);
 		concat_ie(ud[i], ud + i + 2, ud[i + 1], ci);
 	}
@@ -502,18 +486,18 @@ user_data_octets(const struct cursor *c, enum sms_encoding enc, unsigned udl, si
 
 	if (enc == SMS_ENC_GSM7) {
 		if (udl > GSM7_SINGLE)
-			return fail(err, errlen, "UDL %u exceeds %d septets", udl, GSM7_SINGLE);
+			return text_errf(err, errlen, "UDL %u exceeds %d septets", udl, GSM7_SINGLE);
 		*octets = ((size_t)udl * 7 + 7) / 8;
 		if (left < *octets)
-			return fail(err, errlen, "user data shorter than UDL: %zu of %u septets",
+			return text_errf(err, errlen, "user data shorter than UDL: %zu of %u septets",
 			    left * 8 / 7, udl);
 		return 0;
 	}
 	if (udl > SMS_UD_MAX)
-		return fail(err, errlen, "UDL %u exceeds %d octets", udl, SMS_UD_MAX);
+		return text_errf(err, errlen, "UDL %u exceeds %d octets", udl, SMS_UD_MAX);
 	*octets = udl;
 	if (left < *octets)
-		return fail(err, errlen, "user data shorter than UDL: %zu of %u octets", left, udl);
+		return text_errf(err, errlen, "user data shorter than UDL: %zu of %u octets", left, udl);
 	return 0;
 }
 
@@ -539,13 +523,13 @@ decode_user_data(struct cursor *c, struct sms_deliver *out, char *err, size_t er
 	case SMS_ENC_GSM7:
 		hdr_septets = (hdr * 8 + 6) / 7;
 		if (hdr_septets > udl)
-			return fail(err, errlen, "user data header (%zu octets) longer than UDL "
+			return text_errf(err, errlen, "user data header (%zu octets) longer than UDL "
 			    "%u septets", hdr, udl);
 		gsm7_unpack(ud, hdr_septets * 7, udl - hdr_septets, &b);
 		break;
 	case SMS_ENC_UCS2:
 		if ((octets - hdr) % 2 != 0)
-			return fail(err, errlen, "UCS2 user data has an odd length: %zu octets",
+			return text_errf(err, errlen, "UCS2 user data has an odd length: %zu octets",
 			    octets - hdr);
 		ucs2_unpack(ud + hdr, octets - hdr, &b);
 		break;
@@ -554,7 +538,7 @@ decode_user_data(struct cursor *c, struct sms_deliver *out, char *err, size_t er
 		break;
 	}
 	if (b.overflow)
-		return fail(err, errlen, "decoded text exceeds %d octets", SMS_TEXT_MAX - 1);
+		return text_errf(err, errlen, "decoded text exceeds %d octets", SMS_TEXT_MAX - 1);
 	out->text_len = b.len;
 	c->pos += octets;
 	return 0;
@@ -588,7 +572,7 @@ sms_decode(const uint8_t *pdu, size_t len, struct sms_deliver *out, char *err, s
 	if (errlen > 0)
 		err[0] = '\0';
 	if (len > SMS_PDU_MAX)
-		return fail(err, errlen, "PDU of %zu octets exceeds %d", len, SMS_PDU_MAX);
+		return text_errf(err, errlen, "PDU of %zu octets exceeds %d", len, SMS_PDU_MAX);
 	if (decode_deliver(&c, out, err, errlen) < 0) {
 		memset(out, 0, sizeof(*out));
 		return -1;
@@ -604,16 +588,16 @@ sms_decode_hex(const char *hex, size_t hexlen, struct sms_deliver *out, char *er
 
 	memset(out, 0, sizeof(*out));
 	if (hexlen == 0)
-		return fail(err, errlen, "empty PDU");
+		return text_errf(err, errlen, "empty PDU");
 	if (hexlen % 2 != 0)
-		return fail(err, errlen, "PDU hex has an odd number of digits (%zu)", hexlen);
+		return text_errf(err, errlen, "PDU hex has an odd number of digits (%zu)", hexlen);
 	if (hexlen / 2 > sizeof(pdu))
-		return fail(err, errlen, "PDU of %zu octets exceeds %d", hexlen / 2, SMS_PDU_MAX);
+		return text_errf(err, errlen, "PDU of %zu octets exceeds %d", hexlen / 2, SMS_PDU_MAX);
 	for (size_t i = 0; i < hexlen; i += 2) {
 		int hi = text_hexval(hex[i]), lo = text_hexval(hex[i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return fail(err, errlen, "PDU is not hex: character %zu",
+			return text_errf(err, errlen, "PDU is not hex: character %zu",
 			    hi < 0 ? i + 1 : i + 2);
 		pdu[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
@@ -806,9 +790,9 @@ encode_number(const char *number, uint8_t *o, size_t *olen, char *err, size_t er
 		unsigned v;
 
 		if (d == NULL || *d == '\0')
-			return fail(err, errlen, "number: '%c' is not a digit, '*' or '#'", *s);
+			return text_errf(err, errlen, "number: '%c' is not a digit, '*' or '#'", *s);
 		if (nd == ADDR_DIGITS_MAX)
-			return fail(err, errlen, "number longer than %d digits", ADDR_DIGITS_MAX);
+			return text_errf(err, errlen, "number longer than %d digits", ADDR_DIGITS_MAX);
 		v = (unsigned)(d - "0123456789*#");
 		if (nd % 2 == 0)
 			o[2 + nd / 2] = (uint8_t)(0xF0 | v);
@@ -816,7 +800,7 @@ encode_number(const char *number, uint8_t *o, size_t *olen, char *err, size_t er
 			o[2 + nd / 2] = (uint8_t)((o[2 + nd / 2] & 0x0F) | v << 4);
 	}
 	if (nd == 0)
-		return fail(err, errlen, "number has no digits");
+		return text_errf(err, errlen, "number has no digits");
 	o[0] = (uint8_t)nd;
 	*olen = 2 + (nd + 1) / 2;
 	return 0;
@@ -913,7 +897,7 @@ sms_encode_submit(const char *number, const char *text, size_t text_len,
 	memset(&pl, 0, sizeof(pl));
 	pl.opts = opts != NULL ? *opts : defaults;
 	if (pl.opts.validity > 255)
-		return fail(err, errlen, "validity %d is not a relative TP-VP (0-255)",
+		return text_errf(err, errlen, "validity %d is not a relative TP-VP (0-255)",
 		    pl.opts.validity);
 	if (encode_number(number, da, &pl.da_len, err, errlen) < 0)
 		return -1;
@@ -921,7 +905,7 @@ sms_encode_submit(const char *number, const char *text, size_t text_len,
 	cost = sms_gsm7_septets(text, text_len);
 	pl.gsm7 = cost >= 0;
 	if (!pl.gsm7 && (cost = ucs2_units(text, text_len)) < 0)
-		return fail(err, errlen, "text is not valid UTF-8");
+		return text_errf(err, errlen, "text is not valid UTF-8");
 	limit = pl.gsm7 ? GSM7_SINGLE : UCS2_SINGLE;
 	if ((size_t)cost > limit) {
 		limit = pl.gsm7 ? GSM7_PART : UCS2_PART;
@@ -930,13 +914,13 @@ sms_encode_submit(const char *number, const char *text, size_t text_len,
 
 			take_chunk(text, text_len, &pos, pl.gsm7, limit, NULL);
 			if (pos == before)
-				return fail(err, errlen, "text cannot be split");
+				return text_errf(err, errlen, "text cannot be split");
 		}
 	} else {
 		pl.total = 1;
 	}
 	if (pl.total > SMS_MAX_PARTS || pl.total > max_pdus)
-		return fail(err, errlen, "text needs %zu parts, at most %zu allowed", pl.total,
+		return text_errf(err, errlen, "text needs %zu parts, at most %zu allowed", pl.total,
 		    max_pdus < SMS_MAX_PARTS ? max_pdus : (size_t)SMS_MAX_PARTS);
 	pos = 0;
 	for (size_t i = 0; i < pl.total; i++) {

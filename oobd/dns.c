@@ -40,21 +40,6 @@ struct dns_rr {
 	uint16_t rdlen;
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static uint16_t
 get16(const uint8_t *p)
 {
@@ -184,11 +169,11 @@ dns_build_a_query(uint8_t *buf, size_t len, uint16_t id, const char *name, char 
 	struct dns_name q;
 
 	if (name_from_text(name, &q) == -1) {
-		seterr(err, errlen, "\"%.64s\" is not a valid host name", name);
+		text_errf(err, errlen, "\"%.64s\" is not a valid host name", name);
 		return -1;
 	}
 	if (len < DNS_HEADER_LEN + q.len + 4) {
-		seterr(err, errlen, "no room for the query");
+		text_errf(err, errlen, "no room for the query");
 		return -1;
 	}
 	memset(buf, 0, DNS_HEADER_LEN);
@@ -277,13 +262,13 @@ follow_cnames(const uint8_t *msg, size_t len, const struct dns_rr *rr, size_t nr
 		if (i == nrr)
 			return links;
 		if (links == DNS_MAX_CNAMES) {
-			seterr(err, errlen, "CNAME chain longer than %d links (or a loop)",
+			text_errf(err, errlen, "CNAME chain longer than %d links (or a loop)",
 			    DNS_MAX_CNAMES);
 			return -1;
 		}
 		if (name_read(msg, len, rr[i].rdata, name, &end) == -1 ||
 		    end != rr[i].rdata + rr[i].rdlen) {
-			seterr(err, errlen, "malformed CNAME record");
+			text_errf(err, errlen, "malformed CNAME record");
 			return -1;
 		}
 	}
@@ -302,7 +287,7 @@ collect_a(const uint8_t *msg, size_t len, const struct dns_rr *rr, size_t nrr,
 		    !owned_by(msg, len, &rr[i], name))
 			continue;
 		if (rr[i].rdlen != 4) {
-			seterr(err, errlen, "malformed A record (%u octets)", rr[i].rdlen);
+			text_errf(err, errlen, "malformed A record (%u octets)", rr[i].rdlen);
 			return -1;
 		}
 		memcpy(&addrs[n++].s_addr, msg + rr[i].rdata, 4);
@@ -322,7 +307,7 @@ dns_parse_a_response(const uint8_t *buf, size_t len, uint16_t id, const char *qn
 	int links, n;
 
 	if (name_from_text(qname, &q) == -1 || max == 0) {
-		seterr(err, errlen, "bad query name or no room for addresses");
+		text_errf(err, errlen, "bad query name or no room for addresses");
 		return -1;
 	}
 	if (len < DNS_HEADER_LEN || get16(buf) != id)
@@ -334,19 +319,19 @@ dns_parse_a_response(const uint8_t *buf, size_t len, uint16_t id, const char *qn
 		return DNS_NOT_OURS;
 	name_to_text(&q, text, sizeof(text));
 	if ((flags & 0xF) == DNS_RCODE_NXDOMAIN) {
-		seterr(err, errlen, "%s: no such name (NXDOMAIN)", text);
+		text_errf(err, errlen, "%s: no such name (NXDOMAIN)", text);
 		return -1;
 	}
 	if ((flags & 0xF) != 0) {
-		seterr(err, errlen, "%s: server answered %s", text, rcode_name(flags & 0xF));
+		text_errf(err, errlen, "%s: server answered %s", text, rcode_name(flags & 0xF));
 		return -1;
 	}
 	if (flags & DNS_FLAG_TC) {
-		seterr(err, errlen, "%s: answer truncated (TC)", text);
+		text_errf(err, errlen, "%s: answer truncated (TC)", text);
 		return -1;
 	}
 	if (answers_index(buf, len, pos, rr, &nrr) == -1) {
-		seterr(err, errlen, "%s: malformed answer record", text);
+		text_errf(err, errlen, "%s: malformed answer record", text);
 		return -1;
 	}
 	last = q;
@@ -358,10 +343,10 @@ dns_parse_a_response(const uint8_t *buf, size_t len, uint16_t id, const char *qn
 		if (links > 0) {
 			char alias[DNS_MAX_NAME + 1];
 			name_to_text(&last, alias, sizeof(alias));
-			seterr(err, errlen, "%s: alias of %s, which has no A record in the answer",
+			text_errf(err, errlen, "%s: alias of %s, which has no A record in the answer",
 			    text, alias);
 		} else {
-			seterr(err, errlen, "%s: no A record", text);
+			text_errf(err, errlen, "%s: no A record", text);
 		}
 		return -1;
 	}

@@ -13,7 +13,6 @@
  *                 then split again as a chat script, where \" is a literal
  *                 quote, \s a space, \T the phone number and \^ a '^'.
  */
-#include "atomicfile.h"
 #include "ppp.h"
 
 #include <errno.h>
@@ -24,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "text.h"
 
 #define DEFAULT_SPEED		115200
@@ -39,21 +39,6 @@
 #define CRED_MAX		63
 #define PATH_LEN_MAX		200
 #define PPP_CONF_LINE_MAX	500	/* ppp(8) reads lines of up to 512 */
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ---- checking values ---- */
 
@@ -155,33 +140,33 @@ int ppp_conf_check(const struct ppp_conf *pc, char *err, size_t errlen)
 	int i;
 
 	if (!is_path(pc->device))
-		return fail(err, errlen, "ppp device: not a plain absolute path");
+		return text_errf(err, errlen, "ppp device: not a plain absolute path");
 	if (pc->speed != 0 && !valid_speed(pc->speed))
-		return fail(err, errlen, "ppp speed %d: not a standard rate", pc->speed);
+		return text_errf(err, errlen, "ppp speed %d: not a standard rate", pc->speed);
 	if (!all_of(pc->apn, APN_MAX, apn_char))
-		return fail(err, errlen, "apn: letters, digits and .-_ only");
+		return text_errf(err, errlen, "apn: letters, digits and .-_ only");
 	if (!empty(pc->number) && !all_of(pc->number, NUMBER_MAX, number_char))
-		return fail(err, errlen, "dial number: digits and *#+ only");
+		return text_errf(err, errlen, "dial number: digits and *#+ only");
 	if (pc->cid < 0 || pc->cid > 16)
-		return fail(err, errlen, "pdp context %d out of range (1-16)", pc->cid);
+		return text_errf(err, errlen, "pdp context %d out of range (1-16)", pc->cid);
 	if (pc->ninit < 0 || pc->ninit > PPP_INIT_MAX)
-		return fail(err, errlen, "too many init strings (at most %d)", PPP_INIT_MAX);
+		return text_errf(err, errlen, "too many init strings (at most %d)", PPP_INIT_MAX);
 	for (i = 0; i < pc->ninit; i++)
 		if (!is_init(pc->init[i]))
-			return fail(err, errlen, "init string %d: must start with AT, printable, "
+			return text_errf(err, errlen, "init string %d: must start with AT, printable, "
 			    "without spaces, ' or \\", i + 1);
 	if (!empty(pc->user) && !all_of(pc->user, CRED_MAX, cred_char))
-		return fail(err, errlen, "ppp user: printable, without spaces, quotes or \\");
+		return text_errf(err, errlen, "ppp user: printable, without spaces, quotes or \\");
 	if (!empty(pc->password) && !all_of(pc->password, CRED_MAX, cred_char))
-		return fail(err, errlen, "ppp password: printable, without spaces, quotes or \\");
+		return text_errf(err, errlen, "ppp password: printable, without spaces, quotes or \\");
 	if (pc->ifname != NULL && !is_word(pc->ifname, 15))
-		return fail(err, errlen, "ppp interface name: bad name");
+		return text_errf(err, errlen, "ppp interface name: bad name");
 	if (pc->label != NULL && !is_word(pc->label, 32))
-		return fail(err, errlen, "ppp label: bad name");
+		return text_errf(err, errlen, "ppp label: bad name");
 	if (pc->lcp_echo_interval < 0 || pc->lcp_echo_interval > 3600)
-		return fail(err, errlen, "lcp echo interval out of range (1-3600 s)");
+		return text_errf(err, errlen, "lcp echo interval out of range (1-3600 s)");
 	if (pc->lcp_echo_failure < 0 || pc->lcp_echo_failure > 100)
-		return fail(err, errlen, "lcp echo failure count out of range (1-100)");
+		return text_errf(err, errlen, "lcp echo failure count out of range (1-100)");
 	return 0;
 }
 
@@ -242,7 +227,7 @@ static int text_begin(struct text *t, char *buf, size_t len)
 static int text_end(struct text *t, const char *what, char *err, size_t errlen)
 {
 	if (t->full)
-		return fail(err, errlen, "%s: does not fit in %zu bytes", what, t->len);
+		return text_errf(err, errlen, "%s: does not fit in %zu bytes", what, t->len);
 	return 0;
 }
 
@@ -258,7 +243,7 @@ int ppp_chat_text(const struct ppp_conf *pc, char *buf, size_t len, char *err, s
 	int k;
 
 	if (text_begin(&t, buf, len) == -1)
-		return fail(err, errlen, "chat script: no buffer");
+		return text_errf(err, errlen, "chat script: no buffer");
 	if (ppp_conf_check(pc, err, errlen) == -1)
 		return -1;
 	put(&t, "# oobd: chat script for the cellular data link (generated at each start)\n");
@@ -285,11 +270,11 @@ int ppp_peers_text(const struct ppp_conf *pc, const char *chat_file, char *buf, 
 	struct text t;
 
 	if (text_begin(&t, buf, len) == -1)
-		return fail(err, errlen, "peers file: no buffer");
+		return text_errf(err, errlen, "peers file: no buffer");
 	if (ppp_conf_check(pc, err, errlen) == -1)
 		return -1;
 	if (!is_path(chat_file))
-		return fail(err, errlen, "chat script path: not a plain absolute path");
+		return text_errf(err, errlen, "chat script path: not a plain absolute path");
 	put(&t, "# oobd: pppd options for the cellular data link (generated at each start)\n");
 	put(&t, "%s\n%d\n", pc->device, or_default(pc->speed, DEFAULT_SPEED));
 	put(&t, "connect \"%s -v -s -f %s\"\n", PPP_CHAT_PATH, chat_file);
@@ -350,7 +335,7 @@ int ppp_freebsd_text(const struct ppp_conf *pc, char *buf, size_t len, char *err
 	size_t start;
 
 	if (text_begin(&t, buf, len) == -1)
-		return fail(err, errlen, "ppp.conf: no buffer");
+		return text_errf(err, errlen, "ppp.conf: no buffer");
 	if (ppp_conf_check(pc, err, errlen) == -1)
 		return -1;
 	put(&t, "# oobd: ppp(8) section for the cellular data link (generated at each start)\n");
@@ -361,7 +346,7 @@ int ppp_freebsd_text(const struct ppp_conf *pc, char *buf, size_t len, char *err
 	start = t.used;
 	put_dial(&t, pc);
 	if (!t.full && t.used - start > PPP_CONF_LINE_MAX)
-		return fail(err, errlen, "ppp.conf: dial script longer than %d bytes (fewer or "
+		return text_errf(err, errlen, "ppp.conf: dial script longer than %d bytes (fewer or "
 		    "shorter init strings)", PPP_CONF_LINE_MAX);
 	put(&t, " set login\n");
 	/* oobd supervises: no idle timeout, one dial, no reconnect */
@@ -400,10 +385,10 @@ int ppp_pppd_argv(const char *peers_file, struct ppp_argv *a, char *err, size_t 
 {
 	memset(a, 0, sizeof(*a));
 	if (!is_path(peers_file))
-		return fail(err, errlen, "peers file path: not a plain absolute path");
+		return text_errf(err, errlen, "peers file path: not a plain absolute path");
 	if (argv_add(a, PPP_PPPD_PATH) == -1 || argv_add(a, "file") == -1 ||
 	    argv_add(a, peers_file) == -1 || argv_add(a, "nodetach") == -1)
-		return fail(err, errlen, "pppd command line too long");
+		return text_errf(err, errlen, "pppd command line too long");
 	return 0;
 }
 
@@ -411,10 +396,10 @@ int ppp_freebsd_argv(const struct ppp_conf *pc, struct ppp_argv *a, char *err, s
 {
 	memset(a, 0, sizeof(*a));
 	if (pc->label != NULL && !is_word(pc->label, 32))
-		return fail(err, errlen, "ppp label: bad name");
+		return text_errf(err, errlen, "ppp label: bad name");
 	if (argv_add(a, PPP_FREEBSD_PATH) == -1 || argv_add(a, "-foreground") == -1 ||
 	    argv_add(a, label_of(pc)) == -1)
-		return fail(err, errlen, "ppp command line too long");
+		return text_errf(err, errlen, "ppp command line too long");
 	return 0;
 }
 
@@ -425,15 +410,15 @@ static int check_dir(const char *dir, char *err, size_t errlen)
 	struct stat st;
 
 	if (!is_path(dir))
-		return fail(err, errlen, "%s: not a plain absolute path", dir ? dir : "(null)");
+		return text_errf(err, errlen, "%s: not a plain absolute path", dir ? dir : "(null)");
 	if (lstat(dir, &st) == -1)
-		return fail(err, errlen, "%s: %s", dir, strerror(errno));
+		return text_errf(err, errlen, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fail(err, errlen, "%s: not a directory", dir);
+		return text_errf(err, errlen, "%s: not a directory", dir);
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		return fail(err, errlen, "%s: writable by group or others", dir);
+		return text_errf(err, errlen, "%s: writable by group or others", dir);
 	if (st.st_uid != geteuid())
-		return fail(err, errlen, "%s: not owned by us", dir);
+		return text_errf(err, errlen, "%s: not owned by us", dir);
 	return 0;
 }
 
@@ -446,7 +431,7 @@ ppp_write_file(const char *dir, const char *name, const char *text, char *path, 
 	if (check_dir(dir, err, errlen) == -1)
 		return -1;
 	if (!is_word(name, 48))
-		return fail(err, errlen, "%s: bad file name", name ? name : "(null)");
+		return text_errf(err, errlen, "%s: bad file name", name ? name : "(null)");
 	snprintf(final, sizeof(final), "%s/%s", dir, name);
 	if (atomicfile_write(final, text, strlen(text), 0600, err, errlen) == -1)
 		return -1;

@@ -28,20 +28,6 @@
 #define IFNAME_MAX		15
 #define PATH_MAX_LEN		1023
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- checking values ---- */
 
 static bool in_set(char c, const char *extra)
@@ -133,37 +119,37 @@ int tunnel_conf_check(const struct tunnel_conf *tc, char *err, size_t errlen)
 	int port;
 
 	if (tc->ssh_path != NULL && !is_ssh_path(tc->ssh_path))
-		return set_err(err, errlen, "ssh: bad program path"), -1;
+		return text_errf(err, errlen, "ssh: bad program path"), -1;
 	if (!is_host(tc->relay_host))
-		return set_err(err, errlen, "relay: bad host name"), -1;
+		return text_errf(err, errlen, "relay: bad host name"), -1;
 	if (tc->relay_port != 0 && !in_range(tc->relay_port, 1, 65535))
-		return set_err(err, errlen, "relay port %d out of range", tc->relay_port), -1;
+		return text_errf(err, errlen, "relay port %d out of range", tc->relay_port), -1;
 	if (!is_word(tc->user, "._-", USER_MAX))
-		return set_err(err, errlen, "relay user: bad user name"), -1;
+		return text_errf(err, errlen, "relay user: bad user name"), -1;
 	if (!is_path(tc->identity_file))
-		return set_err(err, errlen, "ssh key: not a plain absolute path"), -1;
+		return text_errf(err, errlen, "ssh key: not a plain absolute path"), -1;
 	if (!is_path(tc->known_hosts_file))
-		return set_err(err, errlen, "ssh known_hosts: not a plain absolute path"), -1;
+		return text_errf(err, errlen, "ssh known_hosts: not a plain absolute path"), -1;
 	if (tc->remote_bind != NULL && tc->remote_bind[0] != '\0' &&
 	    strcmp(tc->remote_bind, "*") != 0 && !is_host(tc->remote_bind))
-		return set_err(err, errlen, "tunnel bind address: bad host name"), -1;
+		return text_errf(err, errlen, "tunnel bind address: bad host name"), -1;
 	if (!in_range(tc->remote_port, 1, 65535))
-		return set_err(err, errlen, "tunnel port %d out of range", tc->remote_port), -1;
+		return text_errf(err, errlen, "tunnel port %d out of range", tc->remote_port), -1;
 	if (tc->local_target != NULL &&
 	    split_target(tc->local_target, host, sizeof(host), &port) == -1)
-		return set_err(err, errlen, "tunnel target: expected HOST:PORT"), -1;
+		return text_errf(err, errlen, "tunnel target: expected HOST:PORT"), -1;
 	if (tc->alive_interval_s != 0 && !in_range(tc->alive_interval_s, 1, 3600))
-		return set_err(err, errlen, "ssh alive interval out of range (1-3600 s)"), -1;
+		return text_errf(err, errlen, "ssh alive interval out of range (1-3600 s)"), -1;
 	if (tc->alive_count != 0 && !in_range(tc->alive_count, 1, 100))
-		return set_err(err, errlen, "ssh alive count out of range (1-100)"), -1;
+		return text_errf(err, errlen, "ssh alive count out of range (1-100)"), -1;
 	if (tc->connect_timeout_s != 0 && !in_range(tc->connect_timeout_s, 1, 600))
-		return set_err(err, errlen, "ssh connect timeout out of range (1-600 s)"), -1;
+		return text_errf(err, errlen, "ssh connect timeout out of range (1-600 s)"), -1;
 	if (tc->bind_interface != NULL && !is_word(tc->bind_interface, "._-", IFNAME_MAX))
-		return set_err(err, errlen, "ssh bind interface: bad interface name"), -1;
+		return text_errf(err, errlen, "ssh bind interface: bad interface name"), -1;
 	if (tc->bind_address != NULL && !is_host(tc->bind_address))
-		return set_err(err, errlen, "ssh bind address: bad address"), -1;
+		return text_errf(err, errlen, "ssh bind address: bad address"), -1;
 	if (tc->host_key_alias != NULL && !is_host(tc->host_key_alias))
-		return set_err(err, errlen, "relay host key name: bad host name"), -1;
+		return text_errf(err, errlen, "relay host key name: bad host name"), -1;
 	return 0;
 }
 
@@ -302,7 +288,7 @@ int tunnel_build_argv(const struct tunnel_conf *tc, struct tunnel_argv *a, char 
 		goto toolong;
 	return 0;
 toolong:
-	set_err(err, errlen, "ssh command line too long");
+	text_errf(err, errlen, "ssh command line too long");
 	return -1;
 }
 
