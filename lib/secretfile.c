@@ -25,13 +25,13 @@ secretfile_check_fd(int fd, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
-		snprintf(err, errlen, "%s: owned by uid %u: a secret file must belong to root",
-		    path, (unsigned)sb.st_uid);
+		snprintf(err, errlen, "%s: owned by uid %u, which may change it: chown root %s",
+		    path, (unsigned)sb.st_uid, path);
 		return -1;
 	}
 	if ((sb.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: group or others may access it (mode %04o): chmod 600 it",
-		    path, (unsigned)(sb.st_mode & 07777));
+		snprintf(err, errlen, "%s: group or others may access it (mode %04o): chmod 600 %s",
+		    path, (unsigned)(sb.st_mode & 07777), path);
 		return -1;
 	}
 	return 0;

@@ -14,7 +14,7 @@
  * commands, where a CR, LF or NUL could smuggle in more than a value; a
  * secret that needs anything else is refused rather than mangled.
  *
- * Errors name the path and say what to do ("chmod 600 it"), never the
+ * Errors name the path and say what to do ("chmod 600 PATH"), never the
  * secret.  Temporary copies are wiped (explicit_bzero) before returning.
  */
 #ifndef OUTPOST_SECRETFILE_H

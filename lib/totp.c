@@ -15,6 +15,7 @@
 #include <openssl/hmac.h>
 
 #include "base32.h"
+#include "secretfile.h"
 #include "totp.h"
 
 /* A secret file is a few lines of base32; anything longer is not one. */
@@ -203,33 +204,6 @@ open_secret(const char *path, char *err, size_t errlen)
 	return -1;
 }
 
-/* The file may hold a secret: regular, owned by root or us, private. */
-static int
-check_secret_fd(const char *path, int fd, char *err, size_t errlen)
-{
-	struct stat sb;
-
-	if (fstat(fd, &sb) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return -1;
-	}
-	if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
-		snprintf(err, errlen, "%s: owned by uid %u, which may change it: chown root %s",
-		    path, (unsigned)sb.st_uid, path);
-		return -1;
-	}
-	if ((sb.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s: group or others may access it (mode %04o): chmod 600 %s",
-		    path, (unsigned)(sb.st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
-}
-
 /* Up to SECRET_FILE_MAX bytes of fd into buf; the count, or -1. */
 static long
 read_secret(const char *path, int fd, char *buf, char *err, size_t errlen)
@@ -267,7 +241,7 @@ totp_read_secret_file(const char *path, uint8_t *key, size_t cap, size_t *keylen
 
 	if ((fd = open_secret(path, err, errlen)) < 0)
 		return -1;
-	if (check_secret_fd(path, fd, err, errlen) == 0)
+	if (secretfile_check_fd(fd, path, err, errlen) == 0)
 		n = read_secret(path, fd, buf, err, errlen);
 	close(fd);
 	if (n >= 0)

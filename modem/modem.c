@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "modem.h"
+#include "secretfile.h"
 
 /* What a queued command is for (at_cmd.tag); at_cmd.arg carries details. */
 enum op { OP_INIT, OP_QUERY, OP_LIST, OP_READ, OP_DELETE, OP_SEND, OP_CSMP, OP_RESET };
@@ -1151,56 +1152,18 @@ modem_closed(struct modem *m)
 int
 modem_read_pin_file(const char *path, char *pin, size_t pinlen, char *err, size_t errlen)
 {
-	char buf[32];
-	struct stat sb;
-	ssize_t n;
-	size_t len;
-	int fd;
+	char buf[SECRETFILE_MAX];
+	int len = secretfile_read(path, buf, sizeof(buf), err, errlen);
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (len < 0)
 		return -1;
-	}
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if (sb.st_uid != 0 && sb.st_uid != geteuid()) {
-		snprintf(err, errlen, "%s: owned by uid %u: the PIN file must belong to root",
-		    path, (unsigned)sb.st_uid);
-		close(fd);
-		return -1;
-	}
-	if ((sb.st_mode & 077) != 0) {
-		snprintf(err, errlen,
-		    "%s: group or others may access it (mode %04o): chmod 600 it", path,
-		    (unsigned)(sb.st_mode & 07777));
-		close(fd);
-		return -1;
-	}
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	len = (size_t)n;
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] < '0' || buf[i] > '9')
-			len = 0;	/* not a PIN */
-	}
-	if (len < 4 || len > 8 || len >= pinlen) {
+	if (len < 4 || len > 8 || (size_t)len >= pinlen ||
+	    strspn(buf, "0123456789") != (size_t)len) {
 		explicit_bzero(buf, sizeof(buf));
 		snprintf(err, errlen, "%s: does not hold a PIN (4 to 8 digits on one line)", path);
 		return -1;
 	}
-	memcpy(pin, buf, len);
-	pin[len] = '\0';
+	memcpy(pin, buf, (size_t)len + 1);
 	explicit_bzero(buf, sizeof(buf));
 	return 0;
 }
