@@ -223,3 +223,16 @@ jsonw_finish(const struct jsonw *w)
 		return -1;
 	return (int)w->len;
 }
+
+int
+jsonw_finish_line(struct jsonw *w)
+{
+	int n = jsonw_finish(w);
+
+	if (n < 0 || (size_t)n + 2 > w->cap)
+		return -1;
+	w->buf[n] = '\n';
+	w->buf[n + 1] = '\0';
+	w->len = (size_t)n + 1;
+	return n + 1;
+}

@@ -59,5 +59,8 @@ void jsonw_null(struct jsonw *w, const char *key);
 /* Length of the finished text (NUL-terminated in buf), or -1 if anything
  * did not fit or objects/arrays are left open. */
 int jsonw_finish(const struct jsonw *w);
+/* The same, with a newline added after the text (one object per line, as
+ * the control sockets answer): its length with the newline, or -1. */
+int jsonw_finish_line(struct jsonw *w);
 
 #endif

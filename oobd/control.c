@@ -99,10 +99,5 @@ control_status_json(struct oobd *d, char *buf, size_t len)
 	console_server_status(d->consoles, &w);
 	jsonw_end(&w);
 	jsonw_end(&w);
-	int n = jsonw_finish(&w);
-	if (n < 0 || (size_t)n + 2 > len)
-		return -1;
-	buf[n] = '\n';
-	buf[n + 1] = '\0';
-	return n + 1;
+	return jsonw_finish_line(&w);
 }

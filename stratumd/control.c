@@ -121,10 +121,5 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_int(&w, "rate_dropped", (long long)sd->server.stats.rate_dropped);
 	jsonw_end(&w);
 	jsonw_end(&w);
-	int n = jsonw_finish(&w);
-	if (n < 0 || (size_t)n + 2 > len)
-		return -1;
-	buf[n] = '\n';
-	buf[n + 1] = '\0';
-	return n + 1;
+	return jsonw_finish_line(&w);
 }

@@ -179,6 +179,29 @@ test_unbalanced(void **state)
 	assert_int_equal(jsonw_finish(&w), -1);
 }
 
+static void
+test_finish_line(void **state)
+{
+	char buf[16];
+	struct jsonw w;
+
+	(void)state;
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_begin(&w, NULL);
+	jsonw_int(&w, "n", 7);
+	jsonw_end(&w);
+	assert_int_equal(jsonw_finish_line(&w), 8);
+	assert_string_equal(buf, "{\"n\":7}\n");
+
+	/* the text fits, the newline does not: nothing half */
+	char small[8];
+	jsonw_init(&w, small, sizeof(small));
+	jsonw_begin(&w, NULL);
+	jsonw_int(&w, "n", 7);
+	jsonw_end(&w);
+	assert_int_equal(jsonw_finish_line(&w), -1);
+}
+
 int
 main(void)
 {
@@ -189,6 +212,7 @@ main(void)
 		cmocka_unit_test(test_non_finite),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_unbalanced),
+		cmocka_unit_test(test_finish_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
