@@ -523,26 +523,6 @@ seconds_value(const char *opt, const char *val, double lo, double hi, double *ou
 	return 0;
 }
 
-/* "--name VALUE" or "--name=VALUE": the value, or NULL when argv[*i] is
- * not that option; *missing when the value is. */
-static const char *
-option(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 static int
 parse_watch_args(int argc, char **argv, struct watch_args *a)
 {
@@ -558,15 +538,15 @@ parse_watch_args(int argc, char **argv, struct watch_args *a)
 			a->json = true;
 			continue;
 		}
-		if ((v = option(argc, argv, &i, "--pin-file", &missing)) != NULL) {
+		if ((v = outpost_option(argc, argv, &i, "--pin-file", &missing)) != NULL) {
 			a->pin_file = v;
 			continue;
 		}
-		if ((v = option(argc, argv, &i, "--seconds", &missing)) != NULL)
+		if ((v = outpost_option(argc, argv, &i, "--seconds", &missing)) != NULL)
 			rc = seconds_value("--seconds", v, 0.1, 31536000, &a->seconds);
-		else if ((v = option(argc, argv, &i, "--timeout", &missing)) != NULL)
+		else if ((v = outpost_option(argc, argv, &i, "--timeout", &missing)) != NULL)
 			rc = seconds_value("--timeout", v, 0.1, 600, &a->timeout);
-		else if ((v = option(argc, argv, &i, "--poll", &missing)) != NULL)
+		else if ((v = outpost_option(argc, argv, &i, "--poll", &missing)) != NULL)
 			rc = seconds_value("--poll", v, 1, 86400, &a->poll);
 		if (rc != 0)
 			return rc;

@@ -62,25 +62,6 @@ usage(FILE *f)
 	return f == stdout ? 0 : EXIT_USAGE;
 }
 
-/* --name VALUE or --name=VALUE at argv[*i]; NULL if it is another option. */
-static const char *
-option(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* A whole decimal number in lo..hi, or -1. */
 static int
 number_arg(const char *s, long long lo, long long hi, long long *out)
@@ -134,24 +115,24 @@ parse_args(int argc, char **argv, bool init, struct otp_args *a)
 		bool missing = false;
 		const char *val;
 
-		if ((val = option(argc, argv, &i, "--secret-file", &missing)) != NULL) {
+		if ((val = outpost_option(argc, argv, &i, "--secret-file", &missing)) != NULL) {
 			a->secret_file = val;
-		} else if (init && (val = option(argc, argv, &i, "--issuer", &missing)) != NULL) {
+		} else if (init && (val = outpost_option(argc, argv, &i, "--issuer", &missing)) != NULL) {
 			if ((rc = check_label("--issuer", val)) != 0)
 				return rc;
 			a->issuer = val;
-		} else if (init && (val = option(argc, argv, &i, "--account", &missing)) != NULL) {
+		} else if (init && (val = outpost_option(argc, argv, &i, "--account", &missing)) != NULL) {
 			if ((rc = check_label("--account", val)) != 0)
 				return rc;
 			a->account = val;
 		} else if (init && !missing && strcmp(argv[i], "--force") == 0) {
 			a->force = true;
-		} else if (!init && (val = option(argc, argv, &i, "--time", &missing)) != NULL) {
+		} else if (!init && (val = outpost_option(argc, argv, &i, "--time", &missing)) != NULL) {
 			if (number_arg(val, 0, INT64_MAX / 2, &v) < 0)
 				return bad_value("--time", "seconds since 1970 (a whole number >= 0)");
 			a->time = v;
 			a->have_time = true;
-		} else if (!init && (val = option(argc, argv, &i, "--digits", &missing)) != NULL) {
+		} else if (!init && (val = outpost_option(argc, argv, &i, "--digits", &missing)) != NULL) {
 			if (number_arg(val, TOTP_MIN_DIGITS, TOTP_MAX_DIGITS, &v) < 0)
 				return bad_value("--digits", "6, 7 or 8");
 			a->digits = (int)v;

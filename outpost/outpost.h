@@ -13,6 +13,10 @@
 
 /* outpost.c */
 extern const char *outpost_progname;
+/* "--name VALUE" or "--name=VALUE" at argv[*i]: the value (and *i moved
+ * past it), or NULL when argv[*i] is not that option; *missing is set when
+ * the option is there without its value. */
+const char *outpost_option(int argc, char **argv, int *i, const char *name, bool *missing);
 
 /* cmd_console.c: outpost console [--spy] [--force] [--replay N] [--dir D] [NAME] */
 int cmd_console(int argc, char **argv);
