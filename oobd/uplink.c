@@ -22,7 +22,7 @@
 #include "ppp.h"
 #include "tunnel.h"
 
-#define POLL_FAST_MS	250	/* waiting for the interface */
+#define POLL_FAST_MS	50	/* waiting for the interface: it is what the owner waits for */
 #define POLL_SLOW_MS	1000	/* watching it while the session runs */
 #define STOP_GRACE_MS	3000
 #define MAX_HOSTS	(1 + NOTIFY_MAX_TARGETS)
@@ -69,6 +69,7 @@ on_link_line(struct child *c, enum child_stream stream, const char *line, size_t
 }
 
 static void torn_down_check(struct oobd_uplink *u);
+static void stop_link(struct oobd_uplink *u);
 
 /* A single-port stick's one port carries the link while it runs. */
 static void
@@ -424,6 +425,8 @@ on_ssh_exit(struct child *c, int status, void *arg)
 	child_status_str(status, st, sizeof(st));
 	log_info("tunnel: ssh %s", st);
 	tunnel_do(u, tunnel_sup_exited(&u->sup, oobd_now_ms(), status));
+	if (u->tearing_down)
+		stop_link(u);
 	torn_down_check(u);
 }
 
@@ -568,6 +571,15 @@ torn_down_check(struct oobd_uplink *u)
 }
 
 static void
+stop_link(struct oobd_uplink *u)
+{
+	if (u->link != NULL)
+		child_stop(u->link, STOP_GRACE_MS);
+	routes_del(u);
+	u->link_ready = false;
+}
+
+static void
 stop_children(struct oobd_uplink *u)
 {
 	ev_timer_cancel(u->d->ev, u->poll_timer);
@@ -575,14 +587,14 @@ stop_children(struct oobd_uplink *u)
 	u->poll_timer = u->step_timer = 0;
 	link_probe_cancel(u->probe);
 	u->probe = NULL;
-	/* ssh first, so that the relay sees a clean goodbye over the link */
+	/* ssh first, and the link only once ssh is gone (on_ssh_exit): the
+	 * relay must get ssh's goodbye over the link, or it keeps the
+	 * forwarded port taken until its keepalives give up on us. */
 	tunnel_do(u, tunnel_sup_stop(&u->sup, oobd_now_ms()));
 	if (u->ssh != NULL)
 		child_stop(u->ssh, STOP_GRACE_MS);
-	if (u->link != NULL)
-		child_stop(u->link, STOP_GRACE_MS);
-	routes_del(u);
-	u->link_ready = false;
+	else
+		stop_link(u);
 }
 
 static void
@@ -718,7 +730,7 @@ uplink_free(struct oobd_uplink *u)
 		return;
 	u->tearing_down = true;
 	stop_children(u);
-	int64_t until = oobd_now_ms() + STOP_GRACE_MS + 1000;
+	int64_t until = oobd_now_ms() + 2 * STOP_GRACE_MS + 1000;	/* ssh, then the link */
 	while (child_count(u->children) > 0 && oobd_now_ms() < until)
 		ev_run_once(u->d->ev, 100);
 	ev_timer_cancel(u->d->ev, u->done_timer);

@@ -36,13 +36,30 @@ need ip socat python3 ssh ssh-keygen /usr/sbin/sshd oobd modemsim outpost
 
 in_box()  { ip netns exec "$BOX" "$@"; }
 not()     { ! "$@"; }
-no_tunnel_ssh() { ! pgrep -f "ssh .*-R .*31337:127.0.0.1:2222" >/dev/null; }
+# no ssh client left in the box (only oobd runs one there)
+no_tunnel_ssh() {
+	for p in $(ip netns pids "$BOX"); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = ssh ] && return 1
+	done
+	return 0
+}
 in_inet() { ip netns exec "$INET" "$@"; }
 
+# Everything in the two namespaces was started by this test, directly or
+# not (sshd's per-connection children, oobd's ssh and link command): stop
+# it all by PID, then the namespaces.
 _oobd_cleanup() {
 	_cleanup
-	ip netns del "$BOX" 2>/dev/null
-	ip netns del "$INET" 2>/dev/null
+	for ns in "$BOX" "$INET"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill $pids 2>/dev/null
+	done
+	sleep 0.2
+	for ns in "$BOX" "$INET"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
 }
 trap _oobd_cleanup EXIT
 
