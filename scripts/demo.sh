@@ -1,12 +1,16 @@
 #!/bin/sh
-# make demo: the time appliance on simulated hardware, saying what it does.
+# make demo: the appliance on simulated hardware, saying what it does.
 #   DEMO_SECONDS=N  stop by itself after N seconds (default: run until Ctrl-C)
 #
-# gpssim plays an MTK3339 receiver with its PPS; outpost gps configures it;
-# stratumd (clock control off: the machine's clock is never touched) locks
-# to the pulses and answers NTP on 127.0.0.1 port 12300, which a small
-# client asks every few seconds.  Every process started here is stopped by
-# its PID on the way out.
+# First the out-of-band half (scripts/demo_oobm.sh, ~10 s, root only): an
+# SMS with a one-time code brings up the cellular link and the reverse ssh
+# tunnel, the owner logs in through the relay, another SMS takes it down.
+# Then the time half, until DEMO_SECONDS or Ctrl-C: gpssim plays an
+# MTK3339 receiver with its PPS; outpost gps configures it; stratumd (clock
+# control off: the machine's clock is never touched) locks to the pulses
+# and answers NTP on 127.0.0.1 port 12300, which a small client asks every
+# few seconds.  Every process started here is stopped by its PID on the
+# way out.
 set -u
 bin=${1:-build/bin}
 secs=${DEMO_SECONDS:-0}
@@ -27,6 +31,22 @@ trap 'exit 0' INT TERM
 time_left() { [ "$secs" -eq 0 ] || [ $(($(date +%s) - start)) -lt "$secs" ]; }
 command -v python3 >/dev/null 2>&1 ||
 	{ echo "demo: python3 is needed for the NTP client (sh scripts/deps.sh demo)"; exit 1; }
+
+# ---- the out-of-band half, stopped by its PID if DEMO_SECONDS runs out ----
+
+sh "$(dirname "$0")/demo_oobm.sh" "$bin" &
+oobm=$!
+pids="$pids $oobm"
+while kill -0 "$oobm" 2>/dev/null; do
+	if ! time_left; then
+		say "DEMO_SECONDS is up: stopping the OOBM half"
+		kill "$oobm"
+		wait "$oobm"
+		exit 0
+	fi
+	sleep 0.2
+done
+wait "$oobm" || echo "demo: the OOBM half failed (above); the time half follows"
 
 # ---- the receiver ----
 

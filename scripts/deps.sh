@@ -18,9 +18,12 @@ FreeBSD)
 *)
 	echo "deps: unsupported system $(uname -s)" >&2; exit 1 ;;
 esac
-demo="$build python3 openssh-client openssh-server"
-bench="$build gpsd-clients chrony"
-[ "$(uname -s)" = FreeBSD ] && bench="$build gpsd chrony"
+demo="$build python3 openssh-client openssh-server iproute2 socat python3-gammu"
+bench="$build gpsd-clients chrony python3 openssh-client openssh-server iproute2 socat"
+if [ "$(uname -s)" = FreeBSD ]; then	# ssh and sshd are in the base system
+	demo="$build python3 socat"
+	bench="$build gpsd chrony python3 socat"
+fi
 
 eval "want=\$$what"
 
