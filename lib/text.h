@@ -60,6 +60,9 @@ void text_copy_n(char *dst, size_t len, const char *src, size_t n);
 /* len hex digits (either case) to octets: their number, or -1 when len is
  * odd, a character is not a hex digit, or they would not fit in max. */
 long text_unhex(const char *hex, size_t len, uint8_t *out, size_t max);
+/* A code point (at most 0x10FFFF, not checked further) as UTF-8 in out:
+ * the number of bytes, 1 to 4. */
+size_t text_utf8_put(uint32_t cp, char out[4]);
 /* The library's way to report: format a message into err (which may be
  * NULL or 0 bytes long: nothing written) and return -1, so that a caller
  * can `return text_errf(err, errlen, "...", ...);`. */

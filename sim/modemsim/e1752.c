@@ -481,28 +481,9 @@ to_charset(int cs, const char *s, size_t len, char *out, size_t outlen)
 static size_t
 put_utf8(uint32_t cp, char *out, size_t o, size_t max)
 {
-	uint8_t b[4];
-	size_t n;
+	char b[4];
+	size_t n = text_utf8_put(cp, b);
 
-	if (cp < 0x80) {
-		b[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (uint8_t)(0xC0 | cp >> 6);
-		b[1] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (uint8_t)(0xE0 | cp >> 12);
-		b[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (uint8_t)(0xF0 | cp >> 18);
-		b[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3F));
-		b[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
-		b[3] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
 	if (o + n > max)
 		return o;
 	memcpy(out + o, b, n);
