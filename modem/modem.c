@@ -3,13 +3,10 @@
  * modem.h for the contract.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "modem.h"
 #include "secretfile.h"

@@ -144,7 +144,7 @@ void activation_flush_sms(struct oobd *d);
 int activation_load_auth(struct oobd *d, const struct oobd_conf *c);
 
 /* report.c: what the session reports, to the log, the owner and the state file */
-void report_session(void *arg, enum session_report what, const char *reason);
+void report_session(struct oobd *d, enum session_report what, const char *reason);
 void report_restore(struct oobd *d);
 
 /* control.c */

@@ -8,7 +8,6 @@
  * atomically:  active 1 / until UNIX-SECONDS / requester +4479...
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -75,9 +74,8 @@ push(struct oobd *d, const char *event, const char *title, const char *text)
 }
 
 void
-report_session(void *arg, enum session_report what, const char *reason)
+report_session(struct oobd *d, enum session_report what, const char *reason)
 {
-	struct oobd *d = arg;
 	char text[320], tunnel[160];
 
 	switch (what) {
