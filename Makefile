@@ -35,7 +35,7 @@ endif
 
 ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LDLIBS     += -lcrypto -lm
+LDLIBS     += -lm
 
 # libqrencode is optional: `outpost otp init` prints a QR code when it is there.
 HAVE_QRENCODE := $(shell printf '\043include <qrencode.h>\n' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo 1)
@@ -157,7 +157,7 @@ build/fuzz/libfuzz.a: $(FUZZ_OBJ)
 
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lcurl -lcrypto -lm
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lcurl -lm
 
 fuzz-build: $(FUZZ_BINS)
 

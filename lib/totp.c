@@ -1,5 +1,5 @@
 /*
- * totp: HOTP/TOTP with OpenSSL's HMAC-SHA1, the verification window and
+ * totp: HOTP/TOTP with HMAC-SHA1 (sha1.h), the verification window and
  * replay guard, and the secret file.
  */
 #include <errno.h>
@@ -7,15 +7,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>		/* explicit_bzero on FreeBSD */
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "base32.h"
 #include "secretfile.h"
+#include "sha1.h"
 #include "totp.h"
 
 /* A secret file is a few lines of base32; anything longer is not one. */
@@ -32,8 +30,7 @@ digits_ok(int digits)
 long
 hotp_value(const uint8_t *key, size_t keylen, uint64_t counter, int digits)
 {
-	unsigned char msg[8], mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
+	uint8_t msg[8], mac[SHA1_DIGEST_LEN];
 	uint32_t bin;
 	unsigned off;
 
@@ -43,14 +40,12 @@ hotp_value(const uint8_t *key, size_t keylen, uint64_t counter, int digits)
 		msg[i] = (unsigned char)(counter & 0xff);
 		counter >>= 8;
 	}
-	if (HMAC(EVP_sha1(), key, (int)keylen, msg, sizeof(msg), mac, &maclen) == NULL ||
-	    maclen != 20)
-		return -1;
+	hmac_sha1(key, keylen, msg, sizeof(msg), mac);
 	/* RFC 4226 5.3: the low nibble of the last octet picks 4 octets. */
 	off = mac[19] & 0x0f;
 	bin = (uint32_t)(mac[off] & 0x7f) << 24 | (uint32_t)mac[off + 1] << 16 |
 	    (uint32_t)mac[off + 2] << 8 | (uint32_t)mac[off + 3];
-	OPENSSL_cleanse(mac, sizeof(mac));
+	explicit_bzero(mac, sizeof(mac));
 	return (long)(bin % (uint32_t)ten_to[digits]);
 }
 
@@ -121,17 +116,17 @@ totp_verify(const uint8_t *key, size_t keylen, const char *code, int digits, int
 	/* Every step is computed and compared whatever matched before. */
 	for (s = first; s <= now_step + window_fwd; s++) {
 		if (hotp_code(key, keylen, (uint64_t)s, digits, want, sizeof(want)) < 0) {
-			OPENSSL_cleanse(want, sizeof(want));
+			explicit_bzero(want, sizeof(want));
 			return TOTP_ERROR;
 		}
-		if (CRYPTO_memcmp(want, code, (size_t)digits) == 0) {
+		if (ct_equal(want, code, (size_t)digits)) {
 			if (s > last_step)
 				newest = s;
 			else
 				old = true;
 		}
 	}
-	OPENSSL_cleanse(want, sizeof(want));
+	explicit_bzero(want, sizeof(want));
 	if (newest >= 0) {
 		*step = newest;
 		return TOTP_OK;
@@ -180,7 +175,7 @@ totp_parse_secret(const char *name, const char *text, size_t len, uint8_t *key, 
 	*keylen = (size_t)n;
 	return 0;
 bad:
-	OPENSSL_cleanse(key, cap);
+	explicit_bzero(key, cap);
 	return -1;
 }
 
@@ -246,6 +241,6 @@ totp_read_secret_file(const char *path, uint8_t *key, size_t cap, size_t *keylen
 	close(fd);
 	if (n >= 0)
 		rc = totp_parse_secret(path, buf, (size_t)n, key, cap, keylen, err, errlen);
-	OPENSSL_cleanse(buf, sizeof(buf));
+	explicit_bzero(buf, sizeof(buf));
 	return rc;
 }

@@ -42,11 +42,11 @@ enum totp_result {
 	TOTP_NO_MATCH,     /* well formed, matches no step in the window */
 	TOTP_REPLAYED,     /* matches only steps <= last_step: already used */
 	TOTP_MALFORMED,    /* not exactly `digits` ASCII digits */
-	TOTP_ERROR,        /* bad key, digits, window or time; or HMAC failed */
+	TOTP_ERROR,        /* bad key, digits, window or time */
 };
 
 /* The HOTP value for counter, 0 .. 10^digits - 1, or -1 if the key is
- * empty or too long, digits is outside 6..8, or HMAC failed. */
+ * empty or too long, or digits is outside 6..8. */
 long hotp_value(const uint8_t *key, size_t keylen, uint64_t counter, int digits);
 
 /* The same as `digits` zero-padded decimal digits and a NUL in out;

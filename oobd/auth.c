@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>		/* explicit_bzero on FreeBSD */
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
 
 #include "atomicfile.h"
 #include "auth.h"
@@ -43,7 +43,7 @@ auth_init(struct auth *a)
 void
 auth_wipe(struct auth *a)
 {
-	OPENSSL_cleanse(a->key, sizeof(a->key));
+	explicit_bzero(a->key, sizeof(a->key));
 	a->keylen = 0;
 }
 
