@@ -5,6 +5,7 @@ DESTDIR  ?=
 BINDIR   ?= $(PREFIX)/bin
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec/outpost
 
 CC       ?= cc
 BUILD    ?= build
@@ -13,6 +14,7 @@ UNAME    := $(shell uname -s)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -DOOBD_PUSH_HELPER='"$(LIBEXECDIR)/oobd-push"'
 CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Istratumd -Ioobd -Isim/common -Isim/gpssim -Isim/modemsim -Isim/routersim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
@@ -52,13 +54,15 @@ CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CORE_LIB  := $(BUILD)/libcore.a
 
 # Programs: name -> sources.
-PROGRAMS        := outpost stratumd oobd gpssim modemsim routersim
+PROGRAMS        := outpost stratumd oobd oobd-push gpssim modemsim routersim
 outpost_SRC     := $(call platform_filter,$(wildcard outpost/*.c))
 stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
 stratumd_MAIN   := stratumd/main.c
 oobd_SRC        := $(call platform_filter,$(wildcard oobd/*.c))
 oobd_MAIN       := oobd/main.c
-oobd_LIBS       := -lcurl
+# oobd's push helper: the only program that links libcurl (see push/main.c).
+oobd-push_SRC   := push/main.c push/transfer.c oobd/push_wire.c oobd/notify_build.c
+oobd-push_LIBS  := -lcurl
 gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c sim/common/*.c))
 gpssim_MAIN     := sim/gpssim/gpssim.c
 modemsim_SRC    := $(call platform_filter,$(wildcard sim/modemsim/*.c sim/common/*.c))
@@ -157,7 +161,7 @@ build/fuzz/libfuzz.a: $(FUZZ_OBJ)
 
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lcurl -lm
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lm
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -175,11 +179,13 @@ bench:
 	@sh bench/run.sh $(BUILD)/bin
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/bin/outpost $(DESTDIR)$(BINDIR)/outpost
 	install -m 755 $(BUILD)/bin/stratumd $(DESTDIR)$(SBINDIR)/stratumd
 	install -m 755 $(BUILD)/bin/oobd $(DESTDIR)$(SBINDIR)/oobd
+	install -m 755 $(BUILD)/bin/oobd-push $(DESTDIR)$(LIBEXECDIR)/oobd-push
 	install -m 644 doc/outpost.1 $(DESTDIR)$(MANDIR)/man1/outpost.1
 	install -m 644 doc/stratumd.conf.5 $(DESTDIR)$(MANDIR)/man5/stratumd.conf.5
 	install -m 644 doc/stratumd.8 $(DESTDIR)$(MANDIR)/man8/stratumd.8

@@ -304,7 +304,8 @@ static void child_finish(struct child *c)
 	child_release(c);
 	pipe_drain(&c->out);
 	pipe_drain(&c->err);
-	c->on_exit(c, status, c->arg);
+	if (c->on_exit != NULL)
+		c->on_exit(c, status, c->arg);
 	free(c);
 }
 
@@ -327,7 +328,8 @@ static void child_lost(struct child *c)
 	child_release(c);
 	pipe_drain(&c->out);
 	pipe_drain(&c->err);
-	c->on_exit(c, -1, c->arg);
+	if (c->on_exit != NULL)
+		c->on_exit(c, -1, c->arg);
 	free(c);
 }
 
@@ -477,7 +479,7 @@ static void close_pair(int fds[2])
 }
 
 struct spawn_fds {
-	int devnull;
+	int in;			/* the child's stdin: /dev/null or input_pipe() */
 	int out[2], err[2], report[2];
 };
 
@@ -510,7 +512,7 @@ static void child_exec(const char *path, char *const argv[], char *const envp[],
 		child_fail(report, STAGE_SIGNALS);
 	if (setsid() == -1)
 		child_fail(report, STAGE_SETSID);
-	if (dup2(fds->devnull, 0) == -1 || dup2(fds->out[1], 1) == -1 ||
+	if (dup2(fds->in, 0) == -1 || dup2(fds->out[1], 1) == -1 ||
 	    dup2(fds->err[1], 2) == -1)
 		child_fail(report, STAGE_DUP);
 	if (report != 3) {
@@ -525,12 +527,46 @@ static void child_exec(const char *path, char *const argv[], char *const envp[],
 	child_fail(report, STAGE_EXEC);
 }
 
-static int open_fds(struct spawn_fds *fds)
+/* A pipe's read end that holds len bytes of data and then the end. */
+static int input_pipe(const void *data, size_t len)
+{
+	int p[2];
+	ssize_t n;
+	size_t done = 0;
+
+	if (len > CHILD_INPUT_MAX) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (make_pipe(p) == -1)
+		return -1;
+	/* Non-blocking: should a pipe ever hold less, fail rather than hang. */
+	if (set_nonblock(p[1]) == -1)
+		goto fail;
+	while (done < len) {
+		n = write(p[1], (const char *)data + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		done += (size_t)n;
+	}
+	close(p[1]);
+	return p[0];
+fail:
+	close_pair(p);
+	return -1;
+}
+
+static int open_fds(struct spawn_fds *fds, const struct child_opts *opts)
 {
 	fds->out[0] = fds->out[1] = fds->err[0] = fds->err[1] = -1;
 	fds->report[0] = fds->report[1] = -1;
-	fds->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fds->devnull == -1 || lift_fd(&fds->devnull) == -1)
+	if (opts != NULL && opts->input != NULL)
+		fds->in = input_pipe(opts->input, opts->input_len);
+	else
+		fds->in = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fds->in == -1 || lift_fd(&fds->in) == -1)
 		return -1;
 	if (make_pipe(fds->out) == -1 || make_pipe(fds->err) == -1 ||
 	    make_pipe(fds->report) == -1)
@@ -542,9 +578,9 @@ static int open_fds(struct spawn_fds *fds)
 
 static void close_fds(struct spawn_fds *fds)
 {
-	if (fds->devnull >= 0)
-		close(fds->devnull);
-	fds->devnull = -1;
+	if (fds->in >= 0)
+		close(fds->in);
+	fds->in = -1;
 	close_pair(fds->out);
 	close_pair(fds->err);
 	close_pair(fds->report);
@@ -647,7 +683,7 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 	}
 	if (resolve(argv, opts, path, sizeof(path), err, errlen) == -1)
 		return NULL;
-	if (open_fds(&fds) == -1) {
+	if (open_fds(&fds, opts) == -1) {
 		text_errf(err, errlen, "%s: pipes: %s", argv[0], strerror(errno));
 		close_fds(&fds);
 		return NULL;
@@ -663,8 +699,8 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 		close_fds(&fds);
 		return NULL;
 	}
-	close(fds.devnull);
-	fds.devnull = -1;
+	close(fds.in);
+	fds.in = -1;
 	close(fds.out[1]);
 	close(fds.err[1]);
 	close(fds.report[1]);
@@ -690,6 +726,13 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 	}
 	close_fds(&fds);
 	return c;
+}
+
+void child_abandon(struct child *c)
+{
+	c->on_line = NULL;
+	c->on_exit = NULL;
+	child_stop(c, 0);
 }
 
 void child_status_str(int status, char *buf, size_t len)

@@ -17,7 +17,10 @@
  * it returns.  A failed spawn returns NULL with a message and never calls a
  * callback; a successful one calls the exit callback exactly once.
  *
- * The child's world.  stdin is /dev/null; stdout and stderr are pipes; every
+ * The child's world.  stdin is /dev/null, or a pipe holding opts->input
+ * (at most CHILD_INPUT_MAX bytes, written before child_spawn() returns, then
+ * end of file: the size fits any pipe's buffer, so the write never waits
+ * for the child); stdout and stderr are pipes; every
  * other descriptor is closed.  Signal dispositions are back to the defaults
  * and the signal mask is empty (an ignored SIGPIPE in the daemon does not leak
  * into ssh).  The child leads a new session and process group (setsid), so
@@ -41,6 +44,8 @@
  *
  * Stop.  child_stop() sends SIGTERM to the process group and SIGKILL after
  * grace_ms if the child is still there.  The exit callback still runs, once.
+ * child_abandon() kills the group at once and never calls back: the set
+ * reaps the child quietly (for an owner that is going away).
  *
  * Callbacks may spawn and stop children (including from an exit callback:
  * restart), but must not call child_set_free().
@@ -57,6 +62,7 @@
 
 #define CHILD_LINE_MAX	1024	/* longer lines arrive in pieces */
 #define CHILD_ERRLEN	256
+#define CHILD_INPUT_MAX	16384	/* bytes of opts->input */
 
 enum child_stream { CHILD_STDOUT = 1, CHILD_STDERR = 2 };
 
@@ -73,6 +79,9 @@ struct child_opts {
 	const char *search_path;
 	/* Each line of stdout and stderr; NULL: output is read and dropped. */
 	child_line_cb on_line;
+	/* What the child reads on stdin (NULL: /dev/null). */
+	const void *input;
+	size_t input_len;
 };
 
 /* The registry of a daemon's children; watches SIGCHLD on loop (which must
@@ -98,6 +107,9 @@ struct child *child_spawn(struct child_set *set, char *const argv[], char *const
 /* SIGTERM to the child's process group, SIGKILL after grace_ms (<= 0: at
  * once).  Calling it again only makes the SIGKILL come sooner, never later. */
 void child_stop(struct child *c, int64_t grace_ms);
+/* SIGKILL to the child's process group now; no callback will run, and c
+ * must not be used again. */
+void child_abandon(struct child *c);
 pid_t child_pid(const struct child *c);
 
 /* Look name up along path_list (':'-separated; empty and relative entries

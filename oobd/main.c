@@ -143,7 +143,7 @@ on_hup(int signo, void *arg)
 		log_warnx("SIGHUP: keeping the old senders and secret");
 	d->session.conf = nc.session;
 	memcpy(d->conf.owner, nc.owner, sizeof(nc.owner));
-	struct notifier *n = notify_new(d->ev, &nc.notify, err, sizeof(err));
+	struct notifier *n = notify_new(d->ev, d->children, &nc.notify, err, sizeof(err));
 	if (n == NULL) {
 		log_warnx("SIGHUP: notify: %s; keeping the old targets", err);
 	} else {
@@ -195,11 +195,14 @@ setup(struct oobd *d)
 	if (mkdir(d->conf.run_dir, 0700) == -1 && errno != EEXIST)
 		fatal("%s", d->conf.run_dir);
 	setup_auth(d);
+	if ((d->children = child_set_new(d->ev, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
 	if ((d->uplink = uplink_new(d, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	struct session_ops ops = uplink_session_ops(d);
 	session_init(&d->session, &d->conf.session, &ops);
-	if ((d->notifier = notify_new(d->ev, &d->conf.notify, err, sizeof(err))) == NULL)
+	if ((d->notifier = notify_new(d->ev, d->children, &d->conf.notify, err,
+	    sizeof(err))) == NULL)
 		fatalx("notify: %s", err);
 	notify_on_result(d->notifier, on_notify_result, d);
 	if ((d->consoles = console_server_start(d->ev, &d->conf.console, err,
@@ -232,8 +235,6 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	log_init("oobd", d.foreground || check_only, level);
-	if (notify_global_init() == -1)
-		fatalx("libcurl cannot start");
 
 	conf_defaults(&d.conf);
 	if (conf_load(&d.conf, d.conf_path, err, sizeof(err)) == -1)
@@ -262,11 +263,11 @@ main(int argc, char **argv)
 	modem_io_close(d.modem);
 	control_close(&d);
 	console_server_stop(d.consoles);
-	notify_free(d.notifier);
+	notify_free(d.notifier);	/* kills the pushes still going */
+	child_set_free(d.children);
 	notify_conf_clear(&d.conf.notify);
 	auth_wipe(&d.auth);
 	ev_free(d.ev);
-	notify_global_cleanup();
 	log_info("stopped");
 	return 0;
 }

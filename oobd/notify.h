@@ -1,7 +1,7 @@
 /*
  * notify: push notifications ("link up", "link down", failures, status) to
- * Pushover, ntfy and generic webhooks over HTTPS with libcurl, from inside
- * the daemon's poll loop (evloop.h), without ever blocking it.
+ * Pushover, ntfy and generic webhooks over HTTPS, from inside the daemon's
+ * poll loop (evloop.h), without ever blocking it.
  *
  * Configuration (oobd.conf; the daemon's parser hands these lines to
  * notify_conf_directive(), which answers 1 for any other directive):
@@ -14,9 +14,11 @@
  *   notify webhook URL                         POST of a JSON object
  *   notify-timeout DURATION                    per attempt (default 20s)
  *   notify-retries N                           after the first try (default 2)
+ *   notify-helper PATH                         the helper program (default
+ *                                              OOBD_PUSH_HELPER)
  *
  * For a cfg_directive table: "notify" takes 2..3 arguments, "notify-timeout"
- * and "notify-retries" 1.  Secrets are never in the configuration, only the
+ * "notify-retries" and "notify-helper" 1.  Secrets are never in the configuration, only the
  * names of files holding them (secretfile.h: owner root or the effective
  * user, mode 600 or 400).  The directive handler touches no file (so it is
  * pure and fuzzed); notify_conf_load_secrets() reads them, and the daemon
@@ -25,30 +27,25 @@
  * http:// for local endpoints and tests; the request goes out with exactly
  * the scheme its URL names.
  *
- * Sending.  notify_send() starts one transfer per configured target and
- * returns at once; each target succeeds or fails on its own, and its
- * outcome comes back once, through the result callback, from the loop.  A
- * transfer that did not get an answer (connect failure, timeout, TLS
- * error), or got HTTP 429 or 5xx, is tried again after a short backoff
- * (retry_delay_ms, doubled each time, at most 30 s), up to notify-retries
- * more times; any other answer is final (a 400 "user key invalid" will not
- * fix itself).  Success is a 2xx answer.  Redirects are not followed (a
- * 3xx is a failure naming the new location), TLS peers and host names are
- * verified, proxies from the environment are ignored, connections are not
- * kept for reuse (the link they went over may be gone by the next push),
- * at most NOTIFY_RESP_KEEP bytes of an answer are kept for the error text,
- * and an answer longer than 64 KiB is cut off as a failure.
+ * Sending.  Each push to each target is one run of the helper program,
+ * oobd-push (push_wire.h says what goes to it on stdin and what comes back;
+ * push/transfer.h how it sends and retries), so the daemon maps no HTTP or
+ * TLS library.  notify_send() builds every target's request, starts one
+ * helper per target and returns at once; each target succeeds or fails on
+ * its own, and its outcome comes back once, through the result callback,
+ * from the loop.  A helper that outlives its own timeouts and backoffs by
+ * NOTIFY_HELPER_SLACK_MS is stopped, and the push fails.  notify_free()
+ * kills the helpers still running, at once.
  *
  * Routes.  Over the cellular link while home is down, a push must leave
  * by the cellular interface, and so must its DNS: a route names the
- * interface (Linux: SO_BINDTODEVICE, through libcurl's "if!NAME") or a
- * local source address, and the addresses the daemon resolved for the
- * targets' hosts over that link (notify_conf_endpoints() lists which).
- * Those addresses are used for that send only (each transfer has its own
- * DNS cache); a host not listed is resolved by the system resolver.
- * Binding to an interface needs CAP_NET_RAW on Linux before 5.7 (run as
- * root, or keep that capability); a source address needs no privilege but
- * a policy route that sends its packets out of the right interface.
+ * interface (Linux: SO_BINDTODEVICE) or a local source address, and the
+ * addresses the daemon resolved for the targets' hosts over that link
+ * (notify_conf_endpoints() lists which).  A host with no address in the
+ * route is resolved by the system resolver.  Binding to an interface needs
+ * CAP_NET_RAW on Linux before 5.7 (the helper runs as the daemon's user);
+ * a source address needs no privilege but a policy route that sends its
+ * packets out of the right interface.
  *
  * Message bodies (notify_build_request(), pure, for tests):
  *   pushover  form fields token, user, title, message, timestamp, and
@@ -67,10 +64,7 @@
  *   "pushover: api.pushover.net: HTTP 400: user identifier is invalid"
  *   "ntfy: ntfy.sh: Operation timed out after 20000 milliseconds ... (after 3 attempts)"
  *
- * libcurl must be initialised once per process before any thread exists
- * (curl_global_init is not thread-safe): the daemon calls
- * notify_global_init() first thing in main(), and notify_global_cleanup()
- * at exit.  Callbacks run from ev_run(), never from inside notify_send().
+ * Callbacks run from ev_run(), never from inside notify_send().
  */
 #ifndef OUTPOST_NOTIFY_H
 #define OUTPOST_NOTIFY_H
@@ -80,8 +74,13 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "child.h"
 #include "config.h"
 #include "evloop.h"
+
+#ifndef OOBD_PUSH_HELPER
+#define OOBD_PUSH_HELPER	"/usr/local/libexec/outpost/oobd-push"
+#endif
 
 #define NOTIFY_PUSHOVER_URL	"https://api.pushover.net/1/messages.json"
 
@@ -102,6 +101,8 @@
 #define NOTIFY_TIMEOUT_MS	20000
 #define NOTIFY_RETRIES		2
 #define NOTIFY_RETRY_DELAY_MS	1000
+#define NOTIFY_BACKOFF_MAX_MS	30000	/* the longest wait between attempts */
+#define NOTIFY_HELPER_SLACK_MS	5000
 
 enum notify_kind {
 	NOTIFY_PUSHOVER,
@@ -127,10 +128,12 @@ struct notify_conf {
 	int retries;			/* attempts after the first */
 	int64_t retry_delay_ms;		/* first backoff (no directive; tests shorten it) */
 	char host[NOTIFY_HOST_MAX];	/* this box's name in messages; "" = gethostname() */
+	char helper[NOTIFY_PATH_MAX];	/* oobd-push */
 	bool secrets_loaded;
 };
 
-/* Defaults: no target, Pushover's URL, 20 s, 2 retries, 1 s backoff. */
+/* Defaults: no target, Pushover's URL, 20 s, 2 retries, 1 s backoff,
+ * OOBD_PUSH_HELPER. */
 void notify_conf_init(struct notify_conf *c);
 /* 0 taken, -1 refused (message in err, without file:line), 1 not a notify
  * directive. */
@@ -181,13 +184,12 @@ typedef void (*notify_result_cb)(const struct notify_result *r, void *arg);
 
 struct notifier;
 
-int notify_global_init(void);		/* 0, or -1 when libcurl cannot start */
-void notify_global_cleanup(void);
-
 /* Copies the conf (reading its secrets if notify_conf_load_secrets() has
- * not), so the caller may clear its own.  NULL with a message in err. */
-struct notifier *notify_new(struct ev_loop *loop, const struct notify_conf *c, char *err,
-    size_t errlen);
+ * not), so the caller may clear its own; checks that the helper can be run
+ * when there is a target.  Helpers are children in set (the daemon's one
+ * registry, on loop).  NULL with a message in err. */
+struct notifier *notify_new(struct ev_loop *loop, struct child_set *set,
+    const struct notify_conf *c, char *err, size_t errlen);
 /* Where the results go (none: they are dropped). */
 void notify_on_result(struct notifier *n, notify_result_cb cb, void *arg);
 /*
@@ -195,15 +197,16 @@ void notify_on_result(struct notifier *n, notify_result_cb cb, void *arg);
  * "status"; title NULL or "" means "HOST: EVENT".  Returns the send's id
  * (1, 2, ...), which its results carry; 0 when no target is configured
  * (no result follows); -1 with errno EINVAL (bad event, text or route),
- * EBUSY (NOTIFY_MAX_INFLIGHT transfers already going) or ENOMEM, in
- * which case nothing was sent to any target.
+ * EBUSY (NOTIFY_MAX_INFLIGHT transfers already going), ENOMEM or EAGAIN
+ * (a helper could not be started), in which case no target gets a result
+ * and the helpers already started are killed.
  */
 int notify_send(struct notifier *n, const char *event, const char *title, const char *text,
     const struct notify_route *route);
 /* Transfers still going (retries waiting included). */
 int notify_busy(const struct notifier *n);
-/* Abandons transfers in flight without results.  May be called from the
- * result callback (it then takes effect when the callback returns). */
+/* Kills the helpers still running, without results.  May be called from
+ * the result callback (it then takes effect when the callback returns). */
 void notify_free(struct notifier *n);
 
 /* ---- Pure parts, for the tests and the fuzzer. ---- */

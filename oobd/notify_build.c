@@ -20,6 +20,7 @@ notify_conf_init(struct notify_conf *c)
 	c->timeout_ms = NOTIFY_TIMEOUT_MS;
 	c->retries = NOTIFY_RETRIES;
 	c->retry_delay_ms = NOTIFY_RETRY_DELAY_MS;
+	snprintf(c->helper, sizeof(c->helper), "%s", OOBD_PUSH_HELPER);
 }
 
 void
@@ -302,6 +303,14 @@ notify_conf_directive(struct notify_conf *c, const struct cfg_line *l, char *err
 			return -1;
 		c->retries = (int)n;
 		return 0;
+	}
+	if (strcasecmp(name, "notify-helper") == 0) {
+		if (l->argc != 2 || l->argv[1][0] != '/') {
+			snprintf(err, errlen, "usage: notify-helper /ABSOLUTE/PATH");
+			return -1;
+		}
+		return copy_word(c->helper, sizeof(c->helper), l->argv[1], "notify-helper path",
+		    err, errlen);
 	}
 	return 1;
 }

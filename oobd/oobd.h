@@ -96,6 +96,7 @@ struct oobd {
 	const char *conf_path;
 	bool foreground;
 	struct ev_loop *ev;
+	struct child_set *children;		/* every child: link, ssh, pushes */
 	struct ctlsrv *control;
 	struct modem_io_port *modem;
 	struct auth auth;

@@ -37,7 +37,6 @@ struct uplink_host {
 
 struct oobd_uplink {
 	struct oobd *d;
-	struct child_set *children;
 	struct child *link, *ssh;
 	ev_timer_id poll_timer, step_timer, done_timer, sup_timer;
 	bool tearing_down, link_ready;
@@ -178,7 +177,7 @@ op_start_link(void *arg, char *why, size_t whylen)
 	if (link_argv(u, argv, sizeof(argv) / sizeof(argv[0]), why, whylen) == -1)
 		return -1;
 	lend_modem(u, true);
-	u->link = child_spawn(u->children, argv, NULL, &opts, on_link_exit, u, why, whylen);
+	u->link = child_spawn(u->d->children, argv, NULL, &opts, on_link_exit, u, why, whylen);
 	if (u->link == NULL) {
 		lend_modem(u, false);
 		return -1;
@@ -440,7 +439,7 @@ spawn_ssh(struct oobd_uplink *u, char *why, size_t whylen)
 	tunnel_conf_of(u, &tc, relay, sizeof(relay));
 	if (tunnel_build_argv(&tc, &av, why, whylen) == -1)
 		return -1;
-	u->ssh = child_spawn(u->children, av.argv, NULL, &opts, on_ssh_exit, u, why, whylen);
+	u->ssh = child_spawn(u->d->children, av.argv, NULL, &opts, on_ssh_exit, u, why, whylen);
 	if (u->ssh == NULL)
 		return -1;
 	log_info("tunnel: ssh to %s@%s:%u started (pid %ld)", u->d->conf.relay_user, relay,
@@ -712,10 +711,6 @@ uplink_new(struct oobd *d, char *err, size_t errlen)
 		return NULL;
 	}
 	u->d = d;
-	if ((u->children = child_set_new(d->ev, err, errlen)) == NULL) {
-		free(u);
-		return NULL;
-	}
 	tunnel_sup_init(&u->sup, &(struct tunnel_sup_conf){ 0 });
 	return u;
 }
@@ -730,10 +725,13 @@ uplink_free(struct oobd_uplink *u)
 	u->tearing_down = true;
 	stop_children(u);
 	int64_t until = oobd_now_ms() + 2 * STOP_GRACE_MS + 1000;	/* ssh, then the link */
-	while (child_count(u->children) > 0 && oobd_now_ms() < until)
+	while ((u->ssh != NULL || u->link != NULL) && oobd_now_ms() < until)
 		ev_run_once(u->d->ev, 100);
+	if (u->ssh != NULL)
+		child_abandon(u->ssh);		/* the daemon's child_set reaps it */
+	if (u->link != NULL)
+		child_abandon(u->link);
 	ev_timer_cancel(u->d->ev, u->done_timer);
 	ev_timer_cancel(u->d->ev, u->sup_timer);
-	child_set_free(u->children);	/* kills what is left, reaps it */
 	free(u);
 }

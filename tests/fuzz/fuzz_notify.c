@@ -29,6 +29,7 @@ static const struct cfg_directive table[] = {
 	{ "notify", 1, -1, h_notify },
 	{ "notify-timeout", 0, -1, h_notify },
 	{ "notify-retries", 0, -1, h_notify },
+	{ "notify-helper", 0, -1, h_notify },
 	{ "include", 0, -1, NULL },	/* no files */
 	{ NULL, 0, 0, NULL },
 };

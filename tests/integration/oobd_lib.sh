@@ -32,7 +32,7 @@ need() {
 		fi
 	done
 }
-need ip socat python3 ssh ssh-keygen /usr/sbin/sshd oobd modemsim outpost
+need ip socat python3 ssh ssh-keygen /usr/sbin/sshd oobd modemsim outpost oobd-push
 
 in_box()  { ip netns exec "$BOX" "$@"; }
 not()     { ! "$@"; }
@@ -179,6 +179,7 @@ ssh-key $T/id_oobd
 ssh-known-hosts $T/known_hosts
 ssh-alive-interval 2s
 notify webhook http://$PUSH_NAME:8080/hook
+notify-helper $OUTPOST_BIN/oobd-push
 notify-timeout 5s
 statedir $T/state
 rundir $T/run

@@ -122,7 +122,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct child_opts opts_lines = { NULL, on_line };
+static const struct child_opts opts_lines = { .on_line = on_line };
 
 static struct child *spawn_sh(struct rec *r, const char *script)
 {
@@ -187,7 +187,7 @@ static void test_spawn_errors_reported_by_parent(void **state)
 	char *bare[] = { "nosuchprog-outpost", NULL };
 	char *relative[] = { "./prog", NULL };
 	char *empty[] = { NULL };
-	struct child_opts search = { "/usr/bin:/bin", on_line };
+	struct child_opts search = { .search_path = "/usr/bin:/bin", .on_line = on_line };
 	char err[CHILD_ERRLEN];
 
 	assert_null(child_spawn(r->set, missing, NULL, NULL, on_exit_cb, r, err, sizeof(err)));
@@ -230,7 +230,8 @@ static void test_search_path(void **state)
 {
 	struct rec *r = *state;
 	char *argv[] = { "sh", "-c", "echo found", NULL };
-	struct child_opts search = { "relative/dir::/nonexistent:/bin:/usr/bin", on_line };
+	struct child_opts search = { .search_path = "relative/dir::/nonexistent:/bin:/usr/bin",
+		.on_line = on_line };
 	char err[CHILD_ERRLEN], out[64];
 
 	r->child = child_spawn(r->set, argv, NULL, &search, on_exit_cb, r, err, sizeof(err));

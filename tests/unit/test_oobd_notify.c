@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "config.h"
 #include "notify.h"
 
@@ -38,6 +39,7 @@ static const struct cfg_directive table[] = {
 	{ "notify", 2, 3, h_notify },
 	{ "notify-timeout", 1, 1, h_notify },
 	{ "notify-retries", 1, 1, h_notify },
+	{ "notify-helper", 1, 1, h_notify },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -485,24 +487,27 @@ test_send_refuses(void **state)
 	struct notify_route badres = { .resolve = &bad_addr, .nresolve = 1 };
 	struct notify_conf c;
 	struct ev_loop *loop;
+	struct child_set *kids;
 	struct notifier *n;
 	char err[CFG_ERRLEN];
 
 	(void)state;
-	assert_int_equal(notify_global_init(), 0);
 	loop = ev_new();
 	assert_non_null(loop);
+	assert_non_null(kids = child_set_new(loop, err, sizeof(err)));
 
 	/* No target: nothing to do, and no result will come. */
 	notify_conf_init(&c);
-	n = notify_new(loop, &c, err, sizeof(err));
+	n = notify_new(loop, kids, &c, err, sizeof(err));
 	assert_non_null(n);
 	assert_int_equal(notify_send(n, "up", NULL, "x", NULL), 0);
 	notify_free(n);
 
-	assert_int_equal(parse(&c, "notify webhook http://127.0.0.1:9/x\n", err, sizeof(err)),
-	    0);
-	n = notify_new(loop, &c, err, sizeof(err));
+	/* The sends below never get as far as a result: cat stands in for
+	 * the helper. */
+	assert_int_equal(parse(&c, "notify webhook http://127.0.0.1:9/x\n"
+	    "notify-helper /bin/cat\n", err, sizeof(err)), 0);
+	n = notify_new(loop, kids, &c, err, sizeof(err));
 	assert_non_null(n);
 	errno = 0;
 	assert_int_equal(notify_send(n, "sideways", NULL, "x", NULL), -1);
@@ -520,16 +525,17 @@ test_send_refuses(void **state)
 	errno = 0;
 	assert_int_equal(notify_send(n, "status", NULL, "x", NULL), -1);
 	assert_int_equal(errno, EBUSY);
-	notify_free(n);	/* abandons them, no result */
+	assert_int_equal(child_count(kids), NOTIFY_MAX_INFLIGHT);
+	notify_free(n);	/* kills them, no result */
 
 	/* Secrets that cannot be read stop notify_new. */
 	assert_int_equal(parse(&c, "notify pushover /nonexistent/t /nonexistent/u\n", err,
 	    sizeof(err)), 0);
-	assert_null(notify_new(loop, &c, err, sizeof(err)));
+	assert_null(notify_new(loop, kids, &c, err, sizeof(err)));
 	assert_string_equal(err, "oobd.conf:1: /nonexistent/t: No such file or directory");
 
+	child_set_free(kids);
 	ev_free(loop);
-	notify_global_cleanup();
 }
 
 int

@@ -1,0 +1,84 @@
+/*
+ * oobd-push: send one push notification for oobd, then exit.
+ *
+ * oobd starts this with no arguments and the request (push_wire.h) on
+ * stdin; it prints one result line on stdout.  Keeping libcurl and the TLS
+ * stack here means the daemon never maps them (its memory stays small) and
+ * a flaw in them is not a flaw in the long-lived root process; and oobd
+ * can stop a push at any moment by killing this process.
+ *
+ * Exit status: 0 sent, 1 not sent (the line says why), 2 bad request or
+ * usage.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>		/* explicit_bzero on FreeBSD */
+#include <unistd.h>
+
+#include "push_wire.h"
+#include "transfer.h"
+
+static long
+read_all(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < cap) {
+		n = read(fd, buf + got, cap - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return (long)got;
+		got += (size_t)n;
+	}
+	return -1;	/* more than cap: not a request */
+}
+
+static int
+report(const struct push_result *res, int status)
+{
+	char line[PUSH_RESULT_MAX];
+	size_t n = push_result_format(res, line, sizeof(line));
+
+	if (fwrite(line, 1, n, stdout) != n || fflush(stdout) != 0)
+		return 2;
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static char buf[PUSH_REQUEST_MAX + 1];
+	static struct push_request rq;
+	struct push_result res = { 0 };
+	char err[NOTIFY_ERR_MAX];
+	long len;
+	int status;
+
+	if (argc != 1 || isatty(0)) {
+		fprintf(stderr, "usage: %s < request\n(oobd runs this; see oobd-push(8))\n",
+		    argc > 0 ? argv[0] : "oobd-push");
+		return 2;
+	}
+	if ((len = read_all(0, buf, sizeof(buf))) == -1 ||
+	    push_request_decode(buf, (size_t)len, &rq, err, sizeof(err)) == -1) {
+		snprintf(res.why, sizeof(res.why), "%.300s", len == -1 ? "bad request: too long "
+		    "or unreadable" : err);
+		explicit_bzero(buf, sizeof(buf));
+		return report(&res, 2);
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (push_transfer_init() == -1) {
+		snprintf(res.why, sizeof(res.why), "libcurl cannot start");
+		status = report(&res, 1);
+	} else {
+		push_transfer(&rq, &res);
+		status = report(&res, res.ok ? 0 : 1);
+	}
+	explicit_bzero(&rq, sizeof(rq));
+	return status;
+}
