@@ -43,7 +43,11 @@ ifname_valid(const char *s)
 static bool
 request_valid(const struct push_request *r)
 {
+	struct notify_url u;
+	char err[160];
+
 	if (r->http.url[0] == '\0' || !line_clean(r->http.url) ||
+	    notify_url_parse(r->http.url, &u, err, sizeof(err)) == -1 ||
 	    r->http.nheaders < 0 || r->http.nheaders > NOTIFY_HEADERS_MAX ||
 	    r->http.body_len > NOTIFY_BODY_MAX || r->nresolve < 0 ||
 	    r->nresolve > PUSH_RESOLVE_MAX || r->timeout_ms < 1 ||
@@ -73,21 +77,25 @@ struct out {
 static void
 put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* One line into the buffer, which needs no room for a NUL. */
 static void
 put(struct out *o, const char *fmt, ...)
 {
+	char line[NOTIFY_URL_MAX + NOTIFY_HEADER_LEN];
 	va_list ap;
 	int n;
 
 	if (o->full)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= o->cap - o->len)
+	if (n < 0 || (size_t)n >= sizeof(line) || (size_t)n > o->cap - o->len) {
 		o->full = true;
-	else
-		o->len += (size_t)n;
+		return;
+	}
+	memcpy(o->buf + o->len, line, (size_t)n);
+	o->len += (size_t)n;
 }
 
 long
@@ -280,21 +288,31 @@ bad:
 size_t
 push_result_format(const struct push_result *r, char *out, size_t outlen)
 {
-	char why[PUSH_WHY_MAX];
+	char why[PUSH_WHY_MAX], line[PUSH_RESULT_MAX];
 	size_t n = 0;
 	int len;
 
+	if (outlen == 0)
+		return 0;
 	for (const char *s = r->why; *s != '\0' && n + 1 < sizeof(why); s++)
 		why[n++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
 	why[n] = '\0';
 	if (r->ok)
-		len = snprintf(out, outlen, "ok %ld %d\n", r->http_status, r->attempts);
+		len = snprintf(line, sizeof(line), "ok %ld %d\n", r->http_status, r->attempts);
 	else
-		len = snprintf(out, outlen, "fail %ld %d %s\n", r->http_status, r->attempts,
-		    why[0] != '\0' ? why : "(no reason given)");
-	if (len < 0)
+		len = snprintf(line, sizeof(line), "fail %ld %d %s\n", r->http_status,
+		    r->attempts, why[0] != '\0' ? why : "(no reason given)");
+	if (len < 0 || outlen < 2) {
+		out[0] = '\0';
 		return 0;
-	return (size_t)len < outlen ? (size_t)len : outlen - 1;
+	}
+	n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
+	if (n > outlen - 1)
+		n = outlen - 1;		/* cut the reason, keep the end of line */
+	memcpy(out, line, n);
+	out[n - 1] = '\n';
+	out[n] = '\0';
+	return n;
 }
 
 int
@@ -309,8 +327,9 @@ push_result_parse(const char *line, size_t len, struct push_result *r)
 		return -1;
 	memcpy(buf, line, len);
 	buf[len] = '\0';
-	if (!line_clean(buf))
-		return -1;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
+			return -1;
 	if (strncmp(buf, "ok ", 3) == 0) {
 		r->ok = true;
 		p = buf + 3;

@@ -643,6 +643,104 @@ static void test_status_str(void **state)
 	assert_string_equal(buf, "exit");
 }
 
+/* Start /bin/sh -c script with input on its stdin; NULL with the message
+ * in err when child_spawn() refuses. */
+static struct child *spawn_sh_input(struct rec *r, const char *script, const void *input,
+    size_t len, char *err, size_t errlen)
+{
+	char *argv[] = { "/bin/sh", "-c", (char *)script, NULL };
+	struct child_opts o = { .on_line = on_line, .input = input, .input_len = len };
+
+	r->child = child_spawn(r->set, argv, NULL, &o, on_exit_cb, r, err, errlen);
+	return r->child;
+}
+
+static void test_input_lines(void **state)
+{
+	struct rec *r = *state;
+	static const char in[] = "line one\nline two\n";
+	char err[CHILD_ERRLEN];
+
+	if (spawn_sh_input(r, "cat; echo done", in, sizeof(in) - 1, err, sizeof(err)) == NULL)
+		fail_msg("spawn: %s", err);
+	run_until_exit(r, 5000);
+	assert_int_equal(r->nlines, 3);
+	assert_int_equal(r->nout, 3);
+	assert_string_equal(r->lines[0], "line one");
+	assert_string_equal(r->lines[1], "line two");
+	assert_string_equal(r->lines[2], "done"); /* cat saw end of file */
+	assert_true(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0);
+}
+
+/* The most input there may be reaches the child whole, and spawn does not
+ * wait for the child to read it. */
+static void test_input_max(void **state)
+{
+	struct rec *r = *state;
+	char *in = malloc(CHILD_INPUT_MAX);
+	char err[CHILD_ERRLEN], *end;
+	long n;
+
+	assert_non_null(in);
+	for (size_t i = 0; i < CHILD_INPUT_MAX; i++)
+		in[i] = (char)(i % 251);	/* NULs and newlines too */
+	r->child = spawn_sh_input(r, "wc -c", in, CHILD_INPUT_MAX, err, sizeof(err));
+	free(in);
+	if (r->child == NULL)
+		fail_msg("spawn: %s", err);
+	run_until_exit(r, 5000);
+	assert_int_equal(r->nlines, 1);
+	n = strtol(r->lines[0], &end, 10);	/* BSD wc pads with blanks */
+	assert_int_equal(*end, '\0');
+	assert_int_equal(n, CHILD_INPUT_MAX);
+	assert_true(WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0);
+}
+
+static void test_input_too_long(void **state)
+{
+	struct rec *r = *state;
+	char *in = calloc(1, CHILD_INPUT_MAX + 1);
+	char err[CHILD_ERRLEN];
+	struct child *c;
+
+	assert_non_null(in);
+	err[0] = '\0';
+	c = spawn_sh_input(r, "cat", in, CHILD_INPUT_MAX + 1, err, sizeof(err));
+	free(in);
+	assert_null(c);
+	assert_true(err[0] != '\0');
+	assert_int_equal(child_count(r->set), 0);
+	assert_int_equal(ev_run_once(r->loop, 100), 0);
+	assert_int_equal(r->exits, 0);
+}
+
+/* An abandoned child is killed at once and reaped quietly: no callback,
+ * ever, and nothing left of it. */
+static void test_abandon(void **state)
+{
+	struct rec *r = *state;
+	struct timespec end;
+	pid_t pid;
+
+	spawn_sh(r, "echo ready; sleep 30");
+	run_until_lines(r, 1, 5000);
+	pid = child_pid(r->child);
+	assert_true(pid > 1);
+	child_abandon(r->child);
+	r->child = NULL;
+	/* Well before the sleep could end on its own. */
+	end = ts_add_ns(ts_now_mono(), 5000000000LL);
+	while (child_count(r->set) > 0) {
+		assert_true(ts_cmp(ts_now_mono(), end) < 0);
+		assert_true(ev_run_once(r->loop, 50) >= 0);
+	}
+	assert_int_equal(kill(pid, 0), -1);
+	assert_int_equal(errno, ESRCH);
+	assert_int_equal(ev_run_once(r->loop, 100), 0);
+	assert_int_equal(r->exits, 0);
+	assert_int_equal(r->nlines, 1);
+}
+
 #define T(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
 int main(void)
@@ -668,6 +766,10 @@ int main(void)
 		T(test_restart_from_exit_callback),
 		T(test_set_free_kills),
 		cmocka_unit_test(test_status_str),
+		T(test_input_lines),
+		T(test_input_max),
+		T(test_input_too_long),
+		T(test_abandon),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
