@@ -48,4 +48,14 @@ exec 3<>"$T/trace"
 modemsim() { exec "$OUTPOST_BIN/modemsim" "$@" --trace "$T/trace"; }
 start_world
 unset -f modemsim
+sync	# a freshly built binary's pages would count as oobd's own dirty memory
 python3 "$top/bench/activation.py" "$runs" "$OUTPOST_BIN" "$T" "$BOX" "$INET" "$OWNER" "$T/trace"
+rc=$?
+# The same with oobd linked static (make bench builds it; make OOBD_STATIC=1).
+if [ -n "${OOBD_STATIC_BIN:-}" ] && [ -x "$OOBD_STATIC_BIN" ]; then
+	echo
+	echo "the same, oobd linked as a static PIE ($OOBD_STATIC_BIN):"
+	python3 "$top/bench/activation.py" "$runs" "$OUTPOST_BIN" "$T" "$BOX" "$INET" "$OWNER" \
+	    "$T/trace" "$(cd "$(dirname "$OOBD_STATIC_BIN")" && pwd)/oobd" || rc=1
+fi
+exit $rc

@@ -3,7 +3,10 @@
 world (tests/integration/oobd_lib.sh: namespaces, the relay's and the box's
 sshd, DNS, the push receiver, modemsim, keys, oobd.conf) and runs this.
 
-  activation.py RUNS BIN DIR BOX INET OWNER TRACE
+  activation.py RUNS BIN DIR BOX INET OWNER TRACE [OOBD]
+
+OOBD is the daemon to run (default BIN/oobd; make bench also measures a
+static build of it, make OOBD_STATIC=1).
 
 Every line that oobd (-d -v: its log and every line ssh prints), modemsim
 (--trace TRACE, a FIFO: every byte on the modem's ports) and `ip monitor`
@@ -98,6 +101,7 @@ class World:
     def __init__(self, argv):
         (self.runs, self.bin, self.dir, self.box, self.inet, self.owner,
          self.trace_path) = int(argv[1]), argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]
+        self.oobd = argv[8] if len(argv) > 8 else os.path.join(self.bin, "oobd")
         self.ctl = os.path.join(self.dir, "modem.ctl")
         self.secret = os.path.join(self.dir, "otp.secret")
         self.children = []
@@ -191,7 +195,8 @@ class World:
     def conf_for(self, run):
         """The base oobd.conf with this run's own state and run directories,
         and the modem status polled at its default interval."""
-        rdir = os.path.join(self.dir, "run%d" % run)
+        rdir = os.path.join(self.dir, "%s-run%d" % (os.path.basename(
+            os.path.dirname(os.path.dirname(self.oobd))) or "oobd", run))
         os.makedirs(os.path.join(rdir, "state"))
         os.makedirs(os.path.join(rdir, "run"))
         out = []
@@ -211,7 +216,9 @@ class World:
 
 
 def memory(pid):
-    """{"rss", "pss", "dirty"} in kB (VmRSS, Pss, Private_Dirty); None when gone."""
+    """{"rss", "pss", "dirty"} in kB (VmRSS, Pss, Private_Dirty), and "map":
+    Rss by what is mapped (libc, the dynamic linker, the program itself,
+    heap/stack/anonymous, other); None when gone."""
     try:
         m = {"rss": next(int(l.split()[1]) for l in open("/proc/%s/status" % pid)
                          if l.startswith("VmRSS:"))}
@@ -220,9 +227,65 @@ def memory(pid):
                 m["pss"] = int(l.split()[1])
             elif l.startswith("Private_Dirty:"):
                 m["dirty"] = int(l.split()[1])
+        exe = os.readlink("/proc/%s/exe" % pid)
+        parts, what = {}, "anon"
+        for l in open("/proc/%s/smaps" % pid):
+            f = l.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", l):
+                path = f[5] if len(f) > 5 else ""
+                what = ("libc" if re.search(r"/libc\.so", path) else
+                        "ld.so" if re.search(r"/ld-linux|/ld-elf", path) else
+                        "self" if path == exe else
+                        "anon" if path == "" or path.startswith("[") else "other")
+            elif f[0] == "Rss:":
+                parts[what] = parts.get(what, 0) + int(f[1])
+        m["map"] = parts
         return m
     except (OSError, StopIteration):
         return None
+
+
+def map_text(m):
+    return ", ".join("%s %d" % (k, m["map"].get(k, 0))
+                     for k in ("libc", "ld.so", "self", "anon", "other") if m["map"].get(k))
+
+
+def sleep_memory():
+    """A dynamically linked program that does nothing, /bin/sleep: the pages
+    any program of this libc has resident, whatever it does."""
+    p = subprocess.Popen(["sleep", "60"])
+    try:
+        time.sleep(0.3)
+        return memory(p.pid)
+    finally:
+        p.kill()
+        p.wait()
+
+
+def helper_memory(bindir, scratch):
+    """oobd-push while a push waits for its answer (a server that answers
+    only after 10 s), beside the daemon it takes libcurl off."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    rec = os.path.join(here, "..", "tests", "integration", "httprec.py")
+    srv = subprocess.Popen(["python3", rec, "serve", os.path.join(scratch, "helper-bench.log"),
+                            "--delay", "10"], stdout=subprocess.PIPE, text=True)
+    helper = None
+    try:
+        port = int(srv.stdout.readline())
+        body = b"bench"
+        req = (b"oobd-push 1\nurl http://127.0.0.1:%d/hook\ntimeout-ms 20000\nretries 0\n"
+               b"retry-delay-ms 1000\nbody %d\n" % (port, len(body))) + body
+        helper = subprocess.Popen([os.path.join(bindir, "oobd-push")], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE)
+        helper.stdin.write(req)
+        helper.stdin.close()
+        time.sleep(1.0)
+        return memory(helper.pid)
+    finally:
+        for p in (helper, srv):
+            if p is not None:
+                p.kill()
+                p.wait()
 
 
 def union_length(intervals, lo, hi):
@@ -288,7 +351,7 @@ def link_ready(netmon, after):
 
 def one_run(w, run):
     conf, rdir = w.conf_for(run)
-    oobd = w.spawn(["ip", "netns", "exec", w.box, os.path.join(w.bin, "oobd"),
+    oobd = w.spawn(["ip", "netns", "exec", w.box, w.oobd,
                     "-d", "-v", "-f", conf], stderr=subprocess.PIPE)
     log = Stream(oobd.stderr)
     try:
@@ -432,8 +495,15 @@ def report(rows):
           (med_max(rss, kb), "met" if rss_ok else "MISSED"))
     print("  Private_Dirty %s (%s); Pss %s" % (med_max(dirty, kb),
           "<= 2048 kB" if max(dirty) <= 2048 else "> 2048 kB", med_max([m["pss"] for m in mem], kb)))
-    print("  (VmRSS counts the shared libraries' pages: libcrypto, libcurl and its TLS stack;"
-          " Private_Dirty is oobd's alone)")
+    print("  VmRSS by mapping, the last run, kB: %s" % map_text(mem[-1]))
+    floor = sleep_memory()
+    if floor:
+        print("reference, same run: /bin/sleep (same libc, does nothing) VmRSS %d kB (%s): "
+              "oobd/it %.2f" % (floor["rss"], map_text(floor), statistics.median(rss) / floor["rss"]))
+    hm = helper_memory(BINDIR, SCRATCH)
+    if hm:
+        print("oobd-push (libcurl, TLS), alive only while a push is going: VmRSS %d kB, "
+              "Private_Dirty %d kB" % (hm["rss"], hm["dirty"]))
     for name, key in (("the box's sshd listener", "sshd_mem"),
                       ("the tunnel's ssh client (oobd's child)", "ssh_mem")):
         ref = [r[key] for r in rows if r[key]]
@@ -451,8 +521,13 @@ def report(rows):
     return own_ok and rss_ok
 
 
+BINDIR = SCRATCH = None
+
+
 def main():
+    global BINDIR, SCRATCH
     w = World(sys.argv)
+    BINDIR, SCRATCH = w.bin, w.dir
     rows = []
     try:
         w.start_watching()

@@ -138,9 +138,13 @@ struct timespec ts_from_double(double seconds)
 		return make_ts(INT64_MAX, NS - 1);
 	if (seconds <= -9.2e18)
 		return make_ts(INT64_MIN, 0);
-	whole = floor(seconds);
+	/* floor() and lround() by hand: the daemons that use only this much
+	 * floating point then need no libm mapped. */
+	whole = (double)(int64_t)seconds;
+	if (whole > seconds)
+		whole -= 1.0;
 	frac = seconds - whole;
-	n = lround(frac * 1e9);
+	n = (long)(frac * 1e9 + 0.5);
 	if (n >= NS)
 		return make_ts((int64_t)whole + 1, n - NS);
 	return make_ts((int64_t)whole, n);
