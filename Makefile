@@ -205,6 +205,7 @@ install: all
 	install -m 644 doc/stratumd.8 $(DESTDIR)$(MANDIR)/man8/stratumd.8
 	install -m 644 doc/oobd.conf.5 $(DESTDIR)$(MANDIR)/man5/oobd.conf.5
 	install -m 644 doc/oobd.8 $(DESTDIR)$(MANDIR)/man8/oobd.8
+	install -m 644 doc/oobd-push.8 $(DESTDIR)$(MANDIR)/man8/oobd-push.8
 
 clean:
 	rm -rf build

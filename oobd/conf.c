@@ -385,6 +385,7 @@ static const struct cfg_directive directives[] = {
 	{ "notify-timeout", 1, 1, d_notify },
 	{ "notify-retries", 1, 1, d_notify },
 	{ "notify-helper", 1, 1, d_notify },
+	{ "notify-user", 1, 1, d_notify },
 	CONSOLE_CFG_DIRECTIVES(d_console),
 	{ NULL, 0, 0, NULL },
 };

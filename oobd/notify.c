@@ -364,7 +364,7 @@ job_start(struct notifier *n, int target, const struct notify_message *m,
 {
 	static struct push_request rq;		/* large: not on the stack */
 	static char wire[PUSH_REQUEST_MAX];
-	char *argv[] = { n->conf.helper, NULL }, err[CHILD_ERRLEN];
+	char *argv[] = { n->conf.helper, "-u", n->conf.user, NULL }, err[CHILD_ERRLEN];
 	struct child_opts opts = { .on_line = on_helper_line };
 	struct notify_job *j;
 	long len;
@@ -383,6 +383,8 @@ job_start(struct notifier *n, int target, const struct notify_message *m,
 		errno = EINVAL;
 		goto fail;
 	}
+	if (strcmp(n->conf.user, "root") == 0)
+		argv[1] = NULL;
 	opts.input = wire;
 	opts.input_len = (size_t)len;
 	j->child = child_spawn(n->children, argv, NULL, &opts, on_helper_exit, j, err,

@@ -16,9 +16,12 @@
  *   notify-retries N                           after the first try (default 2)
  *   notify-helper PATH                         the helper program (default
  *                                              OOBD_PUSH_HELPER)
+ *   notify-user NAME                           who the helper runs as when
+ *                                              oobd is root (default nobody;
+ *                                              root: it stays root)
  *
  * For a cfg_directive table: "notify" takes 2..3 arguments, "notify-timeout"
- * "notify-retries" and "notify-helper" 1.  Secrets are never in the configuration, only the
+ * "notify-retries", "notify-helper" and "notify-user" 1.  Secrets are never in the configuration, only the
  * names of files holding them (secretfile.h: owner root or the effective
  * user, mode 600 or 400).  The directive handler touches no file (so it is
  * pure and fuzzed); notify_conf_load_secrets() reads them, and the daemon
@@ -42,10 +45,12 @@
  * interface (Linux: SO_BINDTODEVICE) or a local source address, and the
  * addresses the daemon resolved for the targets' hosts over that link
  * (notify_conf_endpoints() lists which).  A host with no address in the
- * route is resolved by the system resolver.  Binding to an interface needs
- * CAP_NET_RAW on Linux before 5.7 (the helper runs as the daemon's user);
- * a source address needs no privilege but a policy route that sends its
- * packets out of the right interface.
+ * route is resolved by the system resolver.  The helper gives up root for
+ * notify-user before it sends anything (the request holds all it needs, so
+ * it opens no file but the CA certificates).  Binding to an interface
+ * (SO_BINDTODEVICE) needs no privilege since Linux 5.7; before that, set
+ * notify-user root.  A source address needs no privilege but a policy
+ * route that sends its packets out of the right interface.
  *
  * Message bodies (notify_build_request(), pure, for tests):
  *   pushover  form fields token, user, title, message, timestamp, and
@@ -87,6 +92,7 @@
 #define NOTIFY_MAX_TARGETS	8
 #define NOTIFY_URL_MAX		512
 #define NOTIFY_PATH_MAX		256
+#define NOTIFY_USER_MAX		64
 #define NOTIFY_SECRET_MAX	256	/* bytes of a token or key, with the NUL */
 #define NOTIFY_HOST_MAX		256
 #define NOTIFY_TITLE_MAX	250	/* bytes */
@@ -129,11 +135,12 @@ struct notify_conf {
 	int64_t retry_delay_ms;		/* first backoff (no directive; tests shorten it) */
 	char host[NOTIFY_HOST_MAX];	/* this box's name in messages; "" = gethostname() */
 	char helper[NOTIFY_PATH_MAX];	/* oobd-push */
+	char user[NOTIFY_USER_MAX];	/* it runs as this user ("root": as oobd) */
 	bool secrets_loaded;
 };
 
 /* Defaults: no target, Pushover's URL, 20 s, 2 retries, 1 s backoff,
- * OOBD_PUSH_HELPER. */
+ * OOBD_PUSH_HELPER run as nobody. */
 void notify_conf_init(struct notify_conf *c);
 /* 0 taken, -1 refused (message in err, without file:line), 1 not a notify
  * directive. */

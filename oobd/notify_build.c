@@ -21,6 +21,7 @@ notify_conf_init(struct notify_conf *c)
 	c->retries = NOTIFY_RETRIES;
 	c->retry_delay_ms = NOTIFY_RETRY_DELAY_MS;
 	snprintf(c->helper, sizeof(c->helper), "%s", OOBD_PUSH_HELPER);
+	snprintf(c->user, sizeof(c->user), "nobody");
 }
 
 void
@@ -311,6 +312,14 @@ notify_conf_directive(struct notify_conf *c, const struct cfg_line *l, char *err
 		}
 		return copy_word(c->helper, sizeof(c->helper), l->argv[1], "notify-helper path",
 		    err, errlen);
+	}
+	if (strcasecmp(name, "notify-user") == 0) {
+		if (l->argc != 2 || l->argv[1][0] == '\0' || l->argv[1][0] == '-') {
+			snprintf(err, errlen, "usage: notify-user NAME");
+			return -1;
+		}
+		return copy_word(c->user, sizeof(c->user), l->argv[1], "notify-user name", err,
+		    errlen);
 	}
 	return 1;
 }

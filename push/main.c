@@ -1,8 +1,10 @@
 /*
  * oobd-push: send one push notification for oobd, then exit.
  *
- * oobd starts this with no arguments and the request (push_wire.h) on
- * stdin; it prints one result line on stdout.  Keeping libcurl and the TLS
+ * oobd starts this as `oobd-push [-u USER]` with the request (push_wire.h)
+ * on stdin; it prints one result line on stdout.  Run as root with -u, it
+ * becomes USER (privdrop.h) once the request is read and before anything
+ * goes out: what it takes from the network is parsed without privileges.  Keeping libcurl and the TLS
  * stack here means the daemon never maps them (its memory stays small) and
  * a flaw in them is not a flaw in the long-lived root process; and oobd
  * can stop a push at any moment by killing this process.
@@ -12,10 +14,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>		/* explicit_bzero on FreeBSD */
 #include <unistd.h>
 
+#include "privdrop.h"
 #include "push_wire.h"
 #include "transfer.h"
 
@@ -49,21 +53,32 @@ report(const struct push_result *res, int status)
 	return status;
 }
 
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: oobd-push [-u user] < request\n"
+	    "(oobd runs this; see oobd-push(8))\n");
+	exit(2);
+}
+
 int
 main(int argc, char **argv)
 {
 	static char buf[PUSH_REQUEST_MAX + 1];
 	static struct push_request rq;
 	struct push_result res = { 0 };
+	const char *user = NULL;
 	char err[NOTIFY_ERR_MAX];
 	long len;
-	int status;
+	int ch, status;
 
-	if (argc != 1 || isatty(0)) {
-		fprintf(stderr, "usage: %s < request\n(oobd runs this; see oobd-push(8))\n",
-		    argc > 0 ? argv[0] : "oobd-push");
-		return 2;
+	while ((ch = getopt(argc, argv, "u:")) != -1) {
+		if (ch != 'u')
+			usage();
+		user = optarg;
 	}
+	if (optind != argc || isatty(0))
+		usage();
 	if ((len = read_all(0, buf, sizeof(buf))) == -1 ||
 	    push_request_decode(buf, (size_t)len, &rq, err, sizeof(err)) == -1) {
 		snprintf(res.why, sizeof(res.why), "%.300s", len == -1 ? "bad request: too long "
@@ -72,7 +87,10 @@ main(int argc, char **argv)
 		return report(&res, 2);
 	}
 	explicit_bzero(buf, sizeof(buf));
-	if (push_transfer_init() == -1) {
+	if (user != NULL && geteuid() == 0 && privdrop(user, false, err, sizeof(err)) == -1) {
+		snprintf(res.why, sizeof(res.why), "push helper: %.300s", err);
+		status = report(&res, 1);
+	} else if (push_transfer_init() == -1) {
 		snprintf(res.why, sizeof(res.why), "libcurl cannot start");
 		status = report(&res, 1);
 	} else {

@@ -30,6 +30,7 @@ static const struct cfg_directive table[] = {
 	{ "notify-timeout", 0, -1, h_notify },
 	{ "notify-retries", 0, -1, h_notify },
 	{ "notify-helper", 0, -1, h_notify },
+	{ "notify-user", 0, -1, h_notify },
 	{ "include", 0, -1, NULL },	/* no files */
 	{ NULL, 0, 0, NULL },
 };

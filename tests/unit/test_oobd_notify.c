@@ -40,6 +40,7 @@ static const struct cfg_directive table[] = {
 	{ "notify-timeout", 1, 1, h_notify },
 	{ "notify-retries", 1, 1, h_notify },
 	{ "notify-helper", 1, 1, h_notify },
+	{ "notify-user", 1, 1, h_notify },
 	{ NULL, 0, 0, NULL },
 };
 

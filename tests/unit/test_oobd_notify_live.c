@@ -16,10 +16,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -742,6 +744,41 @@ test_free_from_callback(void **state)
 	assert_int_equal(open_descriptors(), f->sockets_before);
 }
 
+#ifdef __linux__
+/* The real user id of our one oobd-push child, from /proc; -1 if none. */
+static long
+helper_uid(void)
+{
+	char path[64], line[256], comm[32];
+	long uid = -1, ppid;
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	FILE *fp;
+
+	assert_non_null(d);
+	while (uid == -1 && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/status", e->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		comm[0] = '\0';
+		ppid = -1;
+		long u = -1;
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			sscanf(line, "Name: %31s", comm);
+			sscanf(line, "PPid: %ld", &ppid);
+			sscanf(line, "Uid: %ld", &u);
+		}
+		fclose(fp);
+		if (ppid == (long)getpid() && strcmp(comm, "oobd-push") == 0)
+			uid = u;
+	}
+	closedir(d);
+	return uid;
+}
+#endif
+
 /* Freeing the notifier kills a helper that is still waiting for an
  * answer, at once, and no result comes. */
 static void
@@ -758,6 +795,15 @@ test_free_kills_helper(void **state)
 		ev_run_once(f->loop, 50);
 	assert_int_equal(count(&f->a), 1);	/* the helper is waiting on it */
 	assert_int_equal(child_count(f->kids), 1);
+#ifdef __linux__
+	/* It waits as notify-user (nobody), not as root. */
+	if (geteuid() == 0) {
+		struct passwd *pw = getpwnam("nobody");
+
+		assert_non_null(pw);
+		assert_int_equal(helper_uid(), (long)pw->pw_uid);
+	}
+#endif
 	t0 = ts_now_mono();
 	notify_free(f->n);
 	f->n = NULL;
