@@ -15,8 +15,13 @@
 #               owner's login.  Times come from the lines oobd (-d -v),
 #               modemsim (--trace) and `ip monitor` print, each stamped
 #               with CLOCK_MONOTONIC as it is read (activation.py says how).
-#   memory      oobd's VmRSS and Private_Dirty after UP+DOWN, beside the
-#               box's sshd listener and the tunnel's ssh client, same run.
+#   memory      oobd's VmRSS, Pss and Private_Dirty after UP+DOWN, VmRSS by
+#               mapping (libc, ld.so, oobd, anonymous), beside the box's
+#               sshd listener, the tunnel's ssh client and /bin/sleep (what
+#               any program of this libc has resident), same run; and
+#               oobd-push's while a push waits for its answer.
+# With OOBD_STATIC_BIN (make bench sets it) the runs are repeated with that
+# oobd, linked as a static PIE (make OOBD_STATIC=1).
 # Targets: oobd's own share < 1 s, oobd's VmRSS <= 2048 kB.  Needs root.
 set -u
 bin=${1:-build/bin}

@@ -111,6 +111,31 @@ check "(e) the STATUS sent meanwhile is read and answered" wait_for 30 sh -c \
 check "(e) the owner gets the 'down' SMS" wait_for 30 sh -c \
 	"$(declare -f outbox_texts); T='$T'; outbox_texts | grep -q '^$OWNER|OOBM link is down: the session.s time is up'"
 
+# --- (f) a push target that never answers: stopping oobd kills the push
+# helper that waits on it; no oobd-push outlives the daemon
 stop_pid "$OOBD"
+spawn ip netns exec "$INET" python3 "$HERE/httprec.py" serve "$T/slow" --bind $PUSH --port 8081 \
+    --delay 600 >/dev/null
+SLOW=$LAST_PID
+printf 'modem-single-port no\nnotify webhook http://%s:8081/slow\nnotify-timeout 5m\n' \
+    "$PUSH_NAME" >>"$T/oobd.conf"
+mark
+start_oobd || not_ok "(f) oobd restarts"
+check "(f) the modem is ready" wait_for 15 modem_ready
+next_code
+sms $OWNER "$CODE UP" >/dev/null
+check "(f) UP: the session comes up" wait_for 40 state_is up
+check "(f) the 'up' push reached the target that never answers" \
+	wait_for 20 sh -c "python3 '$HERE/httprec.py' count '$T/slow' | grep -qv '^0$'"
+helpers() { pgrep -x oobd-push >/dev/null; }
+check "(f) and its helper waits for the answer" helpers
+check "(f) ... as nobody, not root" sh -c "ps -o user= -p \"\$(pgrep -x oobd-push | head -1)\" | grep -qx nobody"
+stop_pid "$OOBD"
+check "(f) oobd stopped: no oobd-push is left" not helpers
+# Two webhook targets now: the recorder on :8080 answers, the one on :8081 never does.
+expect_eq "(f) oobd logged one 'up' push sent, not two" 1 \
+	"$(tail -n +"$MARK" "$T/oobd.log" | grep -c 'notify: webhook up: sent to')"
+stop_pid "$SLOW"
+
 sed 's/^/# oobd: /' "$T/oobd.log" | tail -25
 done_testing
