@@ -65,8 +65,10 @@ oobd_MAIN       := oobd/main.c
 # the price of pages no other process shares.  glibc's linker warns that
 # getgrnam and getpwuid (console-group, who attached) want its NSS modules
 # at run time: its built-in "files" lookup is what an appliance uses.
-ifeq ($(OOBD_STATIC)$(SAN),1)
+ifeq ($(OOBD_STATIC),1)
+ifneq ($(SAN),1)
 oobd_LDFLAGS    := -static-pie
+endif
 endif
 # oobd's push helper: the only program that links libcurl (see push/main.c).
 oobd-push_SRC   := push/main.c push/transfer.c oobd/push_wire.c oobd/notify_build.c

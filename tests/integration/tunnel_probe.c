@@ -115,7 +115,7 @@ static void on_hold_over(void *arg)
 
 static void spawn_ssh(struct probe *p)
 {
-	static const struct child_opts opts = { NULL, on_line };
+	static const struct child_opts opts = { .on_line = on_line };
 	struct tunnel_argv a;
 	char err[TUNNEL_ERRLEN];
 
