@@ -129,6 +129,10 @@ check "(d) oobd waits for it" kill -0 "$OOBD"
 expect_eq "(d) replug" ok "$(ctl replug)"
 check "(d) the viewer is told it is back" wait_for 5 grep -q "line back" "$T/spy.err"
 check "(d) the log marks it" log_has "[-- line back --]"
+# routersim polls for its host: until it has seen oobd open the new port,
+# what the router says is lost, as on a real line with nobody listening.
+check "(d) routersim sees the host again" wait_for 5 sh -c \
+	"printf 'status\n' | socat -t 5 - UNIX-CONNECT:'$T/ctl' | grep -q ' host=yes '"
 expect_eq "(d) the router says something" ok "$(ctl 'say after the replug')"
 check "(d) the viewer sees it" wait_for 5 grep -q "after the replug" "$T/spy.out"
 (sleep 0.3; printf 'echo typed after replug\r'; sleep 0.5; printf '~.') | console router >/dev/null 2>&1
