@@ -167,9 +167,22 @@ python3 "$T/slow.py" "$RUN/router.sock" "$T/go" >"$T/slow.out" 2>&1 &
 SLOW=$!
 _pids="$_pids $SLOW"
 sleep 0.5
+err_mark=$(wc -l <"$T/spy.err")
 expect_eq "(e) the router floods 20000 lines (1.3 MB)" ok "$(ctl 'flood 20000')"
-check "(e) the viewer gets all of it" wait_for 20 grep -q "flood 019999 " "$T/spy.out"
-expect_eq "(e) every line, once" 20000 "$(grep -o 'flood [0-9]\{6\} ' "$T/spy.out" | sort -u | wc -l)"
+check "(e) the viewer gets to the end of it" wait_for 20 grep -q "flood 019999 " "$T/spy.out"
+# The viewer reads, but the flood comes at pty speed, far above any baud
+# rate: a viewer slower than that (one built with ASan on a busy machine)
+# may lose some, and must then be told how much.  So: every line once, or
+# every line it lacks accounted for by the notices (64-byte lines; a gap
+# may cut the line at either end of it).
+got=$(grep -o 'flood [0-9]\{6\} ' "$T/spy.out" | sort -u | wc -l)
+read -r dropped gaps <<EOF
+$(tail -n +"$((err_mark + 1))" "$T/spy.err" | grep -o '[0-9]* bytes of output dropped' |
+    awk '{ s += $1; n++ } END { print s + 0, n + 0 }')
+EOF
+echo "# (e) the viewer got $got lines; told of $dropped bytes dropped in $gaps gaps"
+check "(e) every line once, or what it lacks it was told it lost" test \
+	"$got" -eq 20000 -o \( "$gaps" -gt 0 -a $(( (20000 - got) * 64 )) -le $(( dropped + 2 * 64 * gaps )) \)
 check "(e) so does the log" wait_for 10 log_has "Z flood 019999 "
 t0=$(date +%s%N)
 (sleep 0.3; printf '~.') | console --spy router >/dev/null 2>"$T/e.err"
