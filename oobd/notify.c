@@ -10,9 +10,7 @@
  */
 #include "notify.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,32 +292,20 @@ notify_free(struct notifier *n)
 /* ---- Sending ---- */
 
 static bool
-addr_valid(const char *a)
-{
-	unsigned char bin[sizeof(struct in6_addr)];
-
-	return inet_pton(AF_INET, a, bin) == 1 || inet_pton(AF_INET6, a, bin) == 1;
-}
-
-static bool
 route_valid(const struct notify_route *r)
 {
 	if (r == NULL)
 		return true;
-	if (r->interface != NULL && r->source != NULL)
-		return false;
-	if (r->interface != NULL &&
-	    (r->interface[0] == '\0' || strlen(r->interface) >= IF_NAMESIZE ||
-		strpbrk(r->interface, "!:/ \t\r\n") != NULL))
-		return false;
-	if (r->source != NULL && !addr_valid(r->source))
-		return false;
-	if (r->nresolve > PUSH_RESOLVE_MAX || (r->nresolve > 0 && r->resolve == NULL))
+	if ((r->interface != NULL && r->source != NULL) ||
+	    (r->interface != NULL && !push_ifname_valid(r->interface)) ||
+	    (r->source != NULL && !push_addr_valid(r->source)) ||
+	    r->nresolve > PUSH_RESOLVE_MAX || (r->nresolve > 0 && r->resolve == NULL))
 		return false;
 	for (size_t i = 0; i < r->nresolve; i++) {
 		const struct notify_resolve *e = &r->resolve[i];
 
-		if (e->host == NULL || e->addr == NULL || e->port > 65535 || !addr_valid(e->addr))
+		if (e->host == NULL || e->addr == NULL || e->port > 65535 ||
+		    !push_addr_valid(e->addr))
 			return false;
 	}
 	return true;

@@ -24,16 +24,16 @@ line_clean(const char *s)
 	return true;
 }
 
-static bool
-addr_valid(const char *a)
+bool
+push_addr_valid(const char *a)
 {
 	unsigned char bin[16];
 
 	return inet_pton(AF_INET, a, bin) == 1 || inet_pton(AF_INET6, a, bin) == 1;
 }
 
-static bool
-ifname_valid(const char *s)
+bool
+push_ifname_valid(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -55,12 +55,13 @@ request_valid(const struct push_request *r)
 	    r->retries > PUSH_RETRIES_MAX || r->retry_delay_ms < 1 ||
 	    r->retry_delay_ms > PUSH_DELAY_MAX_MS)
 		return false;
-	if (r->interface[0] != '\0' && (r->source[0] != '\0' || !ifname_valid(r->interface)))
+	if (r->interface[0] != '\0' &&
+	    (r->source[0] != '\0' || !push_ifname_valid(r->interface)))
 		return false;
-	if (r->source[0] != '\0' && !addr_valid(r->source))
+	if (r->source[0] != '\0' && !push_addr_valid(r->source))
 		return false;
 	for (int i = 0; i < r->nresolve; i++)
-		if (!addr_valid(r->resolve[i]))
+		if (!push_addr_valid(r->resolve[i]))
 			return false;
 	for (int i = 0; i < r->http.nheaders; i++)
 		if (!line_clean(r->http.headers[i]) || strchr(r->http.headers[i], ':') == NULL)
@@ -243,18 +244,19 @@ push_request_decode(const char *buf, size_t len, struct push_request *r, char *e
 		goto bad;
 	if ((v = value_of(line, "interface")) != NULL) {
 		if (copy_value(r->interface, sizeof(r->interface), v) == -1 ||
-		    !ifname_valid(r->interface) || next_line(&c, line, sizeof(line)) == -1)
+		    !push_ifname_valid(r->interface) || next_line(&c, line, sizeof(line)) == -1)
 			goto bad;
 	} else if ((v = value_of(line, "source")) != NULL) {
-		if (copy_value(r->source, sizeof(r->source), v) == -1 || !addr_valid(r->source) ||
-		    next_line(&c, line, sizeof(line)) == -1)
+		if (copy_value(r->source, sizeof(r->source), v) == -1 ||
+		    !push_addr_valid(r->source) || next_line(&c, line, sizeof(line)) == -1)
 			goto bad;
 	}
 	what = "resolve";
 	while ((v = value_of(line, "resolve")) != NULL) {
 		if (r->nresolve == PUSH_RESOLVE_MAX ||
 		    copy_value(r->resolve[r->nresolve], PUSH_ADDR_MAX, v) == -1 ||
-		    !addr_valid(r->resolve[r->nresolve]) || next_line(&c, line, sizeof(line)) == -1)
+		    !push_addr_valid(r->resolve[r->nresolve]) ||
+		    next_line(&c, line, sizeof(line)) == -1)
 			goto bad;
 		r->nresolve++;
 	}

@@ -75,6 +75,11 @@ long push_request_encode(const struct push_request *r, char *buf, size_t cap);
 int push_request_decode(const char *buf, size_t len, struct push_request *r, char *err,
     size_t errlen);
 
+/* A numeric IPv4 or IPv6 address; an interface name the request can carry
+ * (no '!', ':', '/' or blank, shorter than PUSH_IFNAME_MAX). */
+bool push_addr_valid(const char *a);
+bool push_ifname_valid(const char *s);
+
 /* The result line with its '\n'; why is cleaned to printable ASCII and cut
  * to fit.  Returns the line's length. */
 size_t push_result_format(const struct push_result *r, char *out, size_t outlen);

@@ -4,10 +4,12 @@
  * oobd starts this as `oobd-push [-u USER]` with the request (push_wire.h)
  * on stdin; it prints one result line on stdout.  Run as root with -u, it
  * becomes USER (privdrop.h) once the request is read and before anything
- * goes out: what it takes from the network is parsed without privileges.  Keeping libcurl and the TLS
- * stack here means the daemon never maps them (its memory stays small) and
- * a flaw in them is not a flaw in the long-lived root process; and oobd
- * can stop a push at any moment by killing this process.
+ * goes out: what it takes from the network is parsed without privileges.
+ *
+ * Keeping libcurl and the TLS stack here means the daemon never maps them
+ * (its memory stays small), a flaw in them is not a flaw in the long-lived
+ * root process, and oobd can stop a push at any moment by killing this
+ * process.
  *
  * Exit status: 0 sent, 1 not sent (the line says why), 2 bad request or
  * usage.
