@@ -335,3 +335,344 @@ mode6_error(const struct mode6_request *rq, enum mode6_error e, uint8_t leap, ui
 	put_header(out, rq, leap, BIT_E, (uint16_t)(((unsigned)e & 0xff) << 8), 0, 0);
 	return MODE6_HEADER_LEN;
 }
+
+/* ---- the client's side ---- */
+
+#define CLIENT_VERSION 2      /* what both ntpqs send */
+
+size_t
+mode6_request_encode(uint8_t opcode, uint16_t sequence, uint16_t associd, const void *data,
+    size_t len, uint8_t *out, size_t outlen)
+{
+	size_t total = (MODE6_HEADER_LEN + len + 3) & ~(size_t)3;
+
+	if (len > MODE6_FRAG_DATA || outlen < total)
+		return 0;
+	out[0] = (uint8_t)(CLIENT_VERSION << 3 | MODE6_MODE);
+	out[1] = (uint8_t)(opcode & OP_MASK);
+	put16(out + 2, sequence);
+	put16(out + 4, 0);
+	put16(out + 6, associd);
+	put16(out + 8, 0);
+	put16(out + 10, (uint16_t)len);
+	if (len > 0)
+		memcpy(out + MODE6_HEADER_LEN, data, len);
+	memset(out + MODE6_HEADER_LEN + len, 0, total - MODE6_HEADER_LEN - len);
+	return total;
+}
+
+/*
+ * Sequence and opcode first, as ntpq: a late answer to an earlier request
+ * is the likeliest stranger, and it is told apart before anything else.
+ */
+enum mode6_resp_status
+mode6_response_parse(const uint8_t *buf, size_t len, uint8_t opcode, uint16_t sequence,
+    uint16_t associd, struct mode6_response *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (len < MODE6_HEADER_LEN)
+		return MODE6_RESP_SHORT;
+	r->leap = buf[0] >> 6;
+	r->version = (buf[0] >> 3) & 7;
+	r->opcode = buf[1] & OP_MASK;
+	r->more = (buf[1] & BIT_M) != 0;
+	r->error = (buf[1] & BIT_E) != 0;
+	r->sequence = get16(buf + 2);
+	r->status = get16(buf + 4);
+	r->associd = get16(buf + 6);
+	r->offset = get16(buf + 8);
+	r->errcode = r->error ? (uint8_t)(r->status >> 8) : 0;
+	if ((buf[0] & 7) != MODE6_MODE)
+		return MODE6_RESP_NOT_CONTROL;
+	if (r->version < 1 || r->version > 4)
+		return MODE6_RESP_VERSION;
+	if (!(buf[1] & BIT_R))
+		return MODE6_RESP_REQUEST;
+	if (r->sequence != sequence)
+		return MODE6_RESP_SEQUENCE;
+	if (r->opcode != (opcode & OP_MASK))
+		return MODE6_RESP_OPCODE;
+	if (r->associd != associd)
+		return MODE6_RESP_ASSOCID;
+	uint16_t count = get16(buf + 10);
+	if (count > len - MODE6_HEADER_LEN)
+		return MODE6_RESP_COUNT;
+	if ((size_t)r->offset + count > MODE6_TEXT_MAX)
+		return MODE6_RESP_RANGE;
+	r->count = count;
+	r->data = buf + MODE6_HEADER_LEN;
+	return MODE6_RESP_OK;
+}
+
+const char *
+mode6_resp_status_str(enum mode6_resp_status st)
+{
+	switch (st) {
+	case MODE6_RESP_OK:
+		return "ok";
+	case MODE6_RESP_SHORT:
+		return "shorter than a control header";
+	case MODE6_RESP_NOT_CONTROL:
+		return "not a control message";
+	case MODE6_RESP_VERSION:
+		return "unsupported version";
+	case MODE6_RESP_REQUEST:
+		return "a request, not a response";
+	case MODE6_RESP_SEQUENCE:
+		return "sequence mismatch";
+	case MODE6_RESP_OPCODE:
+		return "opcode mismatch";
+	case MODE6_RESP_ASSOCID:
+		return "association mismatch";
+	case MODE6_RESP_COUNT:
+		return "count past the end of the datagram";
+	case MODE6_RESP_RANGE:
+		return "data past the largest answer";
+	}
+	return "unknown";
+}
+
+const char *
+mode6_error_str(int code)
+{
+	switch (code) {
+	case MODE6_ERR_UNSPEC:
+		return "unspecified error";
+	case MODE6_ERR_PERMISSION:
+		return "permission denied";
+	case MODE6_ERR_BADFMT:
+		return "bad request format";
+	case MODE6_ERR_BADOP:
+		return "unknown opcode";
+	case MODE6_ERR_BADASSOC:
+		return "bad association";
+	case MODE6_ERR_UNKNOWNVAR:
+		return "unknown variable";
+	case MODE6_ERR_BADVALUE:
+		return "bad value";
+	}
+	return "unknown error code";
+}
+
+void
+mode6_reasm_init(struct mode6_reasm *a)
+{
+	a->nfrags = 0;
+	a->have = 0;
+	a->end = 0;
+	a->last = false;
+	a->status = 0;
+	a->len = 0;
+}
+
+/* Where [off, off + cnt) stands against the fragments already in. */
+static enum mode6_asm_status
+reasm_fits(const struct mode6_reasm *a, size_t off, size_t cnt, bool last)
+{
+	for (int i = 0; i < a->nfrags; i++) {
+		size_t o = a->off[i], e = o + a->cnt[i];
+		if (o == off && a->cnt[i] == cnt)
+			return MODE6_ASM_DUPLICATE;
+		if (off < e && o < off + cnt)
+			return MODE6_ASM_OVERLAP;
+		if (last && e > off + cnt)
+			return MODE6_ASM_PAST_END;
+	}
+	if (last && a->last)
+		return MODE6_ASM_LAST;
+	if (a->last && off + cnt > a->end)
+		return MODE6_ASM_PAST_END;
+	return MODE6_ASM_OK;
+}
+
+enum mode6_asm_status
+mode6_reasm_add(struct mode6_reasm *a, const struct mode6_response *r)
+{
+	size_t off = r->offset, cnt = r->count;
+
+	if (r->error)
+		return MODE6_ASM_ERROR;
+	if (off + cnt > MODE6_TEXT_MAX || (cnt > 0 && r->data == NULL))
+		return MODE6_ASM_RANGE;
+	if (r->more && cnt == 0)
+		return MODE6_ASM_EMPTY;
+	enum mode6_asm_status st = reasm_fits(a, off, cnt, !r->more);
+	if (st != MODE6_ASM_OK)
+		return st;
+	if (a->nfrags > 0 && r->status != a->status)
+		return MODE6_ASM_STATUS;
+	if (a->nfrags >= MODE6_MAX_FRAGS)
+		return MODE6_ASM_TOO_MANY;
+	if (cnt > 0)
+		memcpy(a->buf + off, r->data, cnt);
+	a->off[a->nfrags] = (uint16_t)off;
+	a->cnt[a->nfrags] = (uint16_t)cnt;
+	a->nfrags++;
+	a->status = r->status;
+	a->have += cnt;
+	if (!r->more) {
+		a->last = true;
+		a->end = off + cnt;
+	}
+	/* No overlaps and nothing past the end: every byte is in when the
+	 * counts add up to the end. */
+	if (a->last && a->have == a->end)
+		a->len = a->end;
+	return MODE6_ASM_OK;
+}
+
+bool
+mode6_reasm_done(const struct mode6_reasm *a)
+{
+	return a->last && a->have == a->end;
+}
+
+const char *
+mode6_asm_status_str(enum mode6_asm_status st)
+{
+	switch (st) {
+	case MODE6_ASM_OK:
+		return "ok";
+	case MODE6_ASM_ERROR:
+		return "an error answer";
+	case MODE6_ASM_RANGE:
+		return "data past the largest answer";
+	case MODE6_ASM_EMPTY:
+		return "empty fragment with more to come";
+	case MODE6_ASM_DUPLICATE:
+		return "duplicate fragment";
+	case MODE6_ASM_OVERLAP:
+		return "overlapping fragment";
+	case MODE6_ASM_PAST_END:
+		return "fragment past the end of the answer";
+	case MODE6_ASM_LAST:
+		return "second last fragment";
+	case MODE6_ASM_STATUS:
+		return "status word changed between fragments";
+	case MODE6_ASM_TOO_MANY:
+		return "too many fragments";
+	}
+	return "unknown";
+}
+
+void
+mode6_vars_init(struct mode6_vars *it, const void *text, size_t len)
+{
+	it->p = text;
+	it->end = text != NULL ? it->p + len : it->p;
+}
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* s[0..n) into out (cut to len - 1), non-printing bytes as '.'. */
+static void
+copy_shown(char *out, size_t len, const char *s, size_t n)
+{
+	if (n > len - 1)
+		n = len - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = printing((unsigned char)s[i]) ? s[i] : '.';
+	out[n] = '\0';
+}
+
+/* The value at it->p (after '='): [*vs, *ve), it->p left at the separator. */
+static void
+vars_value(struct mode6_vars *it, const char **vs, const char **ve)
+{
+	while (it->p < it->end && is_blank(*it->p))
+		it->p++;
+	if (it->p < it->end && *it->p == '"') {
+		*vs = ++it->p;
+		while (it->p < it->end && *it->p != '"' && *it->p != '\0')
+			it->p++;
+		*ve = it->p;
+		/* anything between the closing quote and the separator is dropped */
+		while (it->p < it->end && *it->p != ',' && *it->p != '\r' && *it->p != '\n' &&
+		    *it->p != '\0')
+			it->p++;
+		return;
+	}
+	*vs = it->p;
+	while (it->p < it->end && *it->p != ',' && *it->p != '\r' && *it->p != '\n' &&
+	    *it->p != '\0')
+		it->p++;
+	*ve = it->p;
+	while (*ve > *vs && is_blank((*ve)[-1]))
+		(*ve)--;
+}
+
+bool
+mode6_vars_next(struct mode6_vars *it, char *name, size_t namelen, char *value, size_t valuelen)
+{
+	if (namelen == 0 || valuelen == 0)
+		return false;
+	for (;;) {
+		while (it->p < it->end && (*it->p == ',' || is_space(*it->p)))
+			it->p++;
+		if (it->p == it->end || *it->p == '\0') {
+			it->p = it->end;
+			return false;
+		}
+		const char *s = it->p;
+		while (it->p < it->end && *it->p != ',' && *it->p != '=' && *it->p != '\r' &&
+		    *it->p != '\n' && *it->p != '\0')
+			it->p++;
+		const char *e = it->p;
+		while (e > s && is_blank(e[-1]))
+			e--;
+		const char *vs = it->p, *ve = it->p;
+		if (it->p < it->end && *it->p == '=') {
+			it->p++;
+			vars_value(it, &vs, &ve);
+		}
+		if (e == s)
+			continue;
+		copy_shown(name, namelen, s, (size_t)(e - s));
+		copy_shown(value, valuelen, vs, (size_t)(ve - vs));
+		return true;
+	}
+}
+
+/* One to eight hex digits: true and *v, the end in *end. */
+static bool
+hex32(const char *s, uint32_t *v, const char **end)
+{
+	uint32_t x = 0;
+	int n = 0;
+
+	for (; n < 8; n++, s++) {
+		int d;
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		x = x << 4 | (uint32_t)d;
+	}
+	*v = x;
+	*end = s;
+	return n > 0;
+}
+
+bool
+mode6_ts_parse(const char *s, uint64_t *ts)
+{
+	uint32_t sec, frac;
+	const char *p;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	if (!hex32(s + 2, &sec, &p) || *p != '.')
+		return false;
+	if (!hex32(p + 1, &frac, &p) || *p != '\0')
+		return false;
+	*ts = (uint64_t)sec << 32 | frac;
+	return true;
+}

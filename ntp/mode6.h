@@ -135,4 +135,101 @@ size_t mode6_fragment(const struct mode6_request *rq, uint16_t status, uint8_t l
 size_t mode6_error(const struct mode6_request *rq, enum mode6_error e, uint8_t leap,
     uint8_t *out, size_t outlen);
 
+/*
+ * The client's side, as ntpq speaks it: a request built, each datagram of
+ * the answer checked as a fragment, the fragments put together by offset
+ * (in any order), and the text read back as (name, value) pairs.
+ */
+
+/* A request: LI 0, VN 2, mode 6, R = E = M = 0, offset 0, count len, the
+ * data padded with zeros to 4 bytes.  Its length, or 0 when len is more
+ * than MODE6_FRAG_DATA (ntpq never fragments a request) or out too small
+ * (MODE6_HEADER_LEN + MODE6_FRAG_DATA is always enough). */
+size_t mode6_request_encode(uint8_t opcode, uint16_t sequence, uint16_t associd,
+    const void *data, size_t len, uint8_t *out, size_t outlen);
+
+enum mode6_resp_status {
+	MODE6_RESP_OK = 0,
+	MODE6_RESP_SHORT,       /* fewer than 12 bytes */
+	MODE6_RESP_NOT_CONTROL, /* mode is not 6 */
+	MODE6_RESP_VERSION,     /* version 0 or above 4 */
+	MODE6_RESP_REQUEST,     /* R clear: a request, not an answer */
+	MODE6_RESP_SEQUENCE,    /* not our sequence: a late answer to another request */
+	MODE6_RESP_OPCODE,      /* not the opcode we sent */
+	MODE6_RESP_ASSOCID,     /* not the association we asked about */
+	MODE6_RESP_COUNT,       /* count runs past the datagram */
+	MODE6_RESP_RANGE,       /* offset + count past MODE6_TEXT_MAX */
+};
+
+struct mode6_response {
+	uint8_t leap, version, opcode;
+	bool more;            /* M: more fragments follow this one's bytes */
+	bool error;           /* E: the answer is an error, code in errcode */
+	uint8_t errcode;      /* status >> 8 when error (enum mode6_error) */
+	uint16_t sequence, status, associd, offset, count;
+	const uint8_t *data;  /* count bytes, inside the parsed buffer */
+};
+
+/* One datagram of the answer to the request (opcode, sequence, associd),
+ * checked field by field as ntpq checks it; any version 1 to 4 is taken, as
+ * ntpq takes it.  Padding after count is not checked.  On any status but
+ * MODE6_RESP_OK, r->data is NULL and r->count 0. */
+enum mode6_resp_status mode6_response_parse(const uint8_t *buf, size_t len, uint8_t opcode,
+    uint16_t sequence, uint16_t associd, struct mode6_response *r);
+const char *mode6_resp_status_str(enum mode6_resp_status st);
+/* An error answer's code in words: "permission denied", "bad association"... */
+const char *mode6_error_str(int code);
+
+enum mode6_asm_status {
+	MODE6_ASM_OK = 0,       /* taken */
+	MODE6_ASM_ERROR,        /* an error answer (E) carries no text */
+	MODE6_ASM_RANGE,        /* offset + count past MODE6_TEXT_MAX */
+	MODE6_ASM_EMPTY,        /* M set with no data: it cannot move the answer on */
+	MODE6_ASM_DUPLICATE,    /* the same bytes again */
+	MODE6_ASM_OVERLAP,      /* part of bytes already in */
+	MODE6_ASM_PAST_END,     /* after the last fragment's end, or a last before bytes in */
+	MODE6_ASM_LAST,         /* a second last fragment (M clear) */
+	MODE6_ASM_STATUS,       /* a status word unlike the first fragment's */
+	MODE6_ASM_TOO_MANY,     /* MODE6_MAX_FRAGS fragments are in already */
+};
+
+/* An answer being put together.  Fragments come by offset, in any order;
+ * one that is refused leaves the state as it was, so the caller can go on
+ * reading.  The answer is done when the fragment without M and every byte
+ * before its end are in: then buf[0..len) is the text, status the status
+ * word every fragment carried. */
+struct mode6_reasm {
+	uint8_t buf[MODE6_TEXT_MAX];
+	uint16_t off[MODE6_MAX_FRAGS], cnt[MODE6_MAX_FRAGS];
+	int nfrags;
+	size_t have;          /* bytes in */
+	size_t end;           /* the last fragment's end, once it came */
+	bool last;            /* the fragment without M came */
+	uint16_t status;
+	size_t len;           /* the text's length, once done */
+};
+void mode6_reasm_init(struct mode6_reasm *a);
+enum mode6_asm_status mode6_reasm_add(struct mode6_reasm *a, const struct mode6_response *r);
+bool mode6_reasm_done(const struct mode6_reasm *a);
+const char *mode6_asm_status_str(enum mode6_asm_status st);
+
+/* The variables of an answer's text, "a=1, b=\"x, y\",\r\nc=3": each call
+ * puts the next name and value in name and value (NUL ended, cut to len - 1
+ * bytes) and returns true; false at the end.  A quoted value loses its
+ * quotes and keeps its commas; an unquoted one runs to ',' or CR, with the
+ * spaces around it dropped; an item with no '=' has an empty value.  Items
+ * with no name are skipped; a NUL ends the text (padding).  A byte that is
+ * not printing ASCII comes out as '.', so that what the server sent can be
+ * shown on a terminal as it is. */
+struct mode6_vars {
+	const char *p, *end;
+};
+void mode6_vars_init(struct mode6_vars *it, const void *text, size_t len);
+bool mode6_vars_next(struct mode6_vars *it, char *name, size_t namelen, char *value,
+    size_t valuelen);
+
+/* A timestamp as mode6_put_ts writes it, 0xHHHHHHHH.HHHHHHHH (one to eight
+ * digits each side): true and *ts, or false. */
+bool mode6_ts_parse(const char *s, uint64_t *ts);
+
 #endif

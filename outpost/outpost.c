@@ -18,6 +18,7 @@ static const struct {
 	{ "modem", cmd_modem, "talk to a USB modem's AT port: at, info, modem-only" },
 	{ "nmea", cmd_nmea, "decode NMEA 0183 logs to JSON" },
 	{ "otp", cmd_otp, "create a one-time-code secret, print codes" },
+	{ "peers", cmd_peers, "show the NTP server's associations, as ntpq -p" },
 	{ "sms", cmd_sms, "decode and encode SMS PDUs" },
 	{ "status", cmd_status, "show the daemons' state" },
 };

@@ -33,6 +33,9 @@ int cmd_nmea(int argc, char **argv);
 /* cmd_otp.c: outpost otp init|code */
 int cmd_otp(int argc, char **argv);
 
+/* cmd_peers.c: outpost peers [-n] [--json] [--host ADDR] [--port N] [--timeout S] */
+int cmd_peers(int argc, char **argv);
+
 /* cmd_status.c: outpost status */
 int cmd_status(int argc, char **argv);
 
