@@ -5,8 +5,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ntp_serve.h"
@@ -104,12 +106,23 @@ ntps_handle(struct ntps *s, struct ntps_pkt *p, const struct ntp_server_state *s
 		s->stats.denied++;
 		return;
 	}
+	if (p->len >= 1 && (p->buf[0] & 7) == NTP_MODE_CONTROL) {
+		if (s->control == NULL) {
+			s->stats.not_request++;
+			return;
+		}
+		s->stats.control++;
+		p->answer = s->control(s->control_arg, p);
+		return;
+	}
 	if (ntp_decode(p->buf, p->len, &req) != NTP_DECODE_OK) {
 		s->stats.malformed++;
 		return;
 	}
-	if (req.mode == NTP_MODE_CONTROL && s->control != NULL) {
-		p->answer = s->control(s->control_arg, p);
+	if (s->assoc != NULL && (req.mode == NTP_MODE_SYM_ACTIVE ||
+	    req.mode == NTP_MODE_SYM_PASSIVE || req.mode == NTP_MODE_SERVER) &&
+	    s->assoc(s->assoc_arg, p, &req)) {
+		s->stats.to_assoc++;
 		return;
 	}
 	if (req.mode != NTP_MODE_CLIENT && req.mode != NTP_MODE_SYM_ACTIVE) {
@@ -167,6 +180,7 @@ recv_batch(int fd, struct ntps_pkt *p, int n)
 	if (got <= 0)
 		return got;
 	for (int i = 0; i < got; i++) {
+		p[i].fd = fd;
 		/* A datagram larger than the buffer is truncated: it is no NTP
 		 * request we answer, so make it fail the decoder. */
 		p[i].len = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : mm[i].msg_len;
@@ -174,6 +188,24 @@ recv_batch(int fd, struct ntps_pkt *p, int n)
 		ntps_sys_read_cmsgs(&mm[i].msg_hdr, &p[i]);
 	}
 	return got;
+}
+
+int
+ntps_send_to(const struct ntps_pkt *p, const void *buf, size_t len)
+{
+	union { char buf[CMSG_BUF]; struct cmsghdr align; } ctl;
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+	struct msghdr m;
+
+	memset(&m, 0, sizeof(m));
+	m.msg_name = (void *)(uintptr_t)&p->peer;
+	m.msg_namelen = p->peer_len;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	size_t cl = ntps_sys_write_pktinfo(p, ctl.buf, sizeof(ctl.buf));
+	m.msg_control = cl ? ctl.buf : NULL;
+	m.msg_controllen = cl;
+	return sendmsg(p->fd, &m, MSG_DONTWAIT) == (ssize_t)len ? 0 : -1;
 }
 
 static int

@@ -10,11 +10,13 @@
  * socket.
  *
  * Each request passes, in order: the access list (denied: dropped
- * silently), the decoder (malformed: dropped), the mode check (only client
- * and symmetric-active requests are answered; mode 6 goes to the control
- * handler when one is set), and the rate limiter (limited: KoD RATE or
- * dropped).  Answers are never larger than the request.  Every drop is
- * counted in ntps_stats.
+ * silently); mode 6 (control, a 12-byte header rather than NTP's 48) goes
+ * to the control handler when one is set; the decoder (malformed:
+ * dropped); packets of our own associations (a configured peer's mode 1
+ * or 2) go to the association handler; the mode check (only client and
+ * symmetric-active requests are answered); and the rate limiter (limited:
+ * KoD RATE or dropped).  Answers are never larger than the request.
+ * Every drop is counted in ntps_stats.
  *
  * The module reads the clock only through the function it is given (the
  * transmit timestamp, and the receive time when the kernel gave none).
@@ -49,6 +51,7 @@ struct ntps_pkt {
 	struct in_addr local4;
 	struct in6_addr local6;
 	bool answer;                /* set by the server: send buf[0..len) back */
+	int fd;                     /* the socket it came in on */
 };
 
 struct ntps_stats {
@@ -58,6 +61,8 @@ struct ntps_stats {
 	uint64_t denied;            /* access list */
 	uint64_t malformed;
 	uint64_t not_request;       /* modes we do not answer */
+	uint64_t control;           /* mode 6 requests */
+	uint64_t to_assoc;          /* handed to an association of ours */
 	uint64_t rate_dropped;
 	uint64_t send_errors;
 };
@@ -66,6 +71,10 @@ typedef struct timespec (*ntps_clock_fn)(void *arg);
 /* Mode 6 requests: fill the answer into p (len ≤ the request's) and return
  * true to send it. */
 typedef bool (*ntps_control_fn)(void *arg, struct ntps_pkt *p);
+/* A decoded packet that may belong to one of our associations (modes 1, 2
+ * and 4): return true when it did (it is then not answered). */
+typedef bool (*ntps_assoc_fn)(void *arg, const struct ntps_pkt *p,
+    const struct ntp_packet *pkt);
 
 struct ntps {
 	int fd[NTPS_MAX_SOCKETS];
@@ -77,6 +86,8 @@ struct ntps {
 	void *now_arg;
 	ntps_control_fn control;
 	void *control_arg;
+	ntps_assoc_fn assoc;
+	void *assoc_arg;
 	struct ntps_pkt batch[NTPS_BATCH];
 };
 
@@ -87,6 +98,9 @@ void ntps_init(struct ntps *s, const struct acl *acl, struct rl_table *rl,
  * and port.  Returns its fd, or -1 with a message in err. */
 int ntps_listen(struct ntps *s, const char *addr, uint16_t port, char *err, size_t errlen);
 void ntps_close(struct ntps *s);
+/* Send buf as one datagram to p's sender, from the address p came to.
+ * 0, or -1 with errno. */
+int ntps_send_to(const struct ntps_pkt *p, const void *buf, size_t len);
 
 /* Answer what is waiting on fd, at most NTPS_MAX_BATCHES batches (the
  * rest waits for the next call: poll reports the fd ready again).  Returns

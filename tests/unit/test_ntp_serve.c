@@ -163,6 +163,87 @@ test_drops_and_counts(void **state)
 	rig_down(&r);
 }
 
+/* What the hooks saw. */
+struct hooks_seen {
+	int control, assoc;
+	size_t control_len;
+	uint8_t assoc_mode;
+};
+
+static bool
+control_hook(void *arg, struct ntps_pkt *p)
+{
+	struct hooks_seen *h = arg;
+
+	h->control++;
+	h->control_len = p->len;
+	/* Answer with 12 bytes in place, and one more datagram directly. */
+	memset(p->buf, 0xee, 12);
+	p->len = 12;
+	assert_int_equal(ntps_send_to(p, "extra", 5), 0);
+	return true;
+}
+
+static bool
+assoc_hook(void *arg, const struct ntps_pkt *p, const struct ntp_packet *pkt)
+{
+	struct hooks_seen *h = arg;
+
+	(void)p;
+	h->assoc++;
+	h->assoc_mode = pkt->mode;
+	return pkt->mode == NTP_MODE_SYM_ACTIVE; /* "ours": not answered */
+}
+
+/* Mode 6 goes to the control handler before the 48-byte decoder (a
+ * control request is 12 bytes); modes 1, 2 and 4 are offered to the
+ * associations, and what one takes is not answered passively. */
+static void
+test_control_and_assoc_hooks(void **state)
+{
+	struct rig r;
+	struct acl acl;
+	struct hooks_seen h = { 0 };
+	uint8_t req[12] = { 2 << 3 | 6, 1 }, buf[256];
+
+	(void)state;
+	acl_init(&acl, true);
+	rig_up(&r, AF_INET, &acl, NULL);
+	/* without a control handler, mode 6 is a non-request */
+	assert_int_equal(send(r.client_fd, req, sizeof(req), 0), 12);
+	assert_int_equal(serve_and_read(&r, buf, sizeof(buf)), 0);
+	assert_int_equal(r.s.stats.not_request, 1);
+	r.s.control = control_hook;
+	r.s.control_arg = &h;
+	r.s.assoc = assoc_hook;
+	r.s.assoc_arg = &h;
+	assert_int_equal(send(r.client_fd, req, sizeof(req), 0), 12);
+	assert_int_equal(serve_and_read(&r, buf, sizeof(buf)), 5); /* sent first */
+	assert_memory_equal(buf, "extra", 5);
+	assert_int_equal(recv(r.client_fd, buf, sizeof(buf), 0), 12);
+	assert_int_equal(buf[0], 0xee);
+	assert_int_equal(h.control, 1);
+	assert_int_equal(h.control_len, 12);
+	assert_int_equal(r.s.stats.control, 1);
+	assert_int_equal(r.s.stats.malformed, 0);
+	/* a symmetric-active packet of a configured peer: taken, no answer */
+	send_request(&r, NTP_MODE_SYM_ACTIVE, 7, 48);
+	assert_int_equal(serve_and_read(&r, buf, sizeof(buf)), 0);
+	assert_int_equal(h.assoc, 1);
+	assert_int_equal(r.s.stats.to_assoc, 1);
+	/* a server's answer nobody asked for: offered, refused, dropped */
+	send_request(&r, NTP_MODE_SERVER, 8, 48);
+	assert_int_equal(serve_and_read(&r, buf, sizeof(buf)), 0);
+	assert_int_equal(h.assoc, 2);
+	assert_int_equal(h.assoc_mode, NTP_MODE_SERVER);
+	assert_int_equal(r.s.stats.not_request, 2);
+	/* a client request never goes to the associations */
+	send_request(&r, NTP_MODE_CLIENT, 9, 48);
+	assert_int_equal(serve_and_read(&r, buf, sizeof(buf)), 48);
+	assert_int_equal(h.assoc, 2);
+	rig_down(&r);
+}
+
 static void
 test_acl_denies(void **state)
 {
@@ -264,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_answers_ipv4),
 		cmocka_unit_test(test_answers_ipv6),
 		cmocka_unit_test(test_drops_and_counts),
+		cmocka_unit_test(test_control_and_assoc_hooks),
 		cmocka_unit_test(test_acl_denies),
 		cmocka_unit_test(test_rate_limit_kod),
 		cmocka_unit_test(test_batch_of_many),
