@@ -20,6 +20,8 @@
 #define FIT_MIN_POINTS 5
 /* Once locked, lost only above this multiple of lock_offset. */
 #define UNLOCK_FACTOR 10.0
+/* Locked within this many of the sample's declared errors, at least. */
+#define LOCK_ERRORS 3.0
 
 void
 loop_default_config(struct loop_config *cfg)
@@ -97,9 +99,24 @@ loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
 	l->skew_ppm = drift != NULL ? drift->skew_ppm : UNKNOWN_SKEW_PPM;
 	l->slope = -l->seg.freq_ppm * 1e-6;
 	l->prev = l->seg;
+	l->interval = 1.0;
 	if (clock_set_freq(clk, l->seg.freq_ppm) < 0 || clock_slew(clk, 0.0) < 0)
 		return -1;
 	return 0;
+}
+
+/* Samples stopped: holdover_after, or three sample intervals of a source
+ * that is polled less often (an NTP server every 64 s or more). */
+static double
+holdover_after(const struct loop *l)
+{
+	return fmax(l->cfg.holdover_after, 3.0 * l->interval);
+}
+
+void
+loop_set_interval(struct loop *l, double seconds)
+{
+	l->interval = seconds > 0.0 && isfinite(seconds) ? seconds : 1.0;
 }
 
 static void
@@ -217,7 +234,7 @@ step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s
 }
 
 static enum loop_result
-correct(struct loop *l, double tk, double tp)
+correct(struct loop *l, double tk, double tp, double error)
 {
 	double freq = l->n >= 2 ? -l->slope * 1e6 : l->seg.freq_ppm;
 	double offset;
@@ -227,9 +244,12 @@ correct(struct loop *l, double tk, double tp)
 	if (clock_set_freq(l->clock, freq) < 0 || clock_slew(l->clock, -offset) < 0)
 		return LOOP_CLOCK_ERROR;
 	new_segment(l, tp, freq, -offset, 0.0);
-	if (fabs(offset) < l->cfg.lock_offset && l->n >= 4)
+	/* A source can only be followed to within its own error: an NTP
+	 * server's milliseconds lock as PPS's microseconds do. */
+	double lock = fmax(l->cfg.lock_offset, LOCK_ERRORS * error);
+	if (fabs(offset) < lock && l->n >= 4)
 		l->locked = true;
-	else if (fabs(offset) > UNLOCK_FACTOR * l->cfg.lock_offset)
+	else if (fabs(offset) > UNLOCK_FACTOR * lock)
 		l->locked = false;
 	note_sample(l, tk);
 	return LOOP_ACCEPTED;
@@ -256,7 +276,7 @@ loop_update(struct loop *l, const struct loop_sample *s)
 		return step(l, tk, tp, u, s);
 
 	/* After a gap the old points say little about the oscillator now. */
-	if (l->have_sample && tk - l->last_t > l->cfg.holdover_after)
+	if (l->have_sample && tk - l->last_t > holdover_after(l))
 		l->n = 0;
 	if (is_outlier(l, tk, u)) {
 		l->outliers++;
@@ -267,7 +287,7 @@ loop_update(struct loop *l, const struct loop_sample *s)
 	l->outlier_run = 0;
 	push(l, tk, u);
 	fit(l, s->error, tp);
-	return correct(l, tk, tp);
+	return correct(l, tk, tp, s->error);
 }
 
 void
@@ -294,7 +314,7 @@ loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
 	st->error = l->pred_error + (3.0 * l->skew_ppm + l->cfg.clock_error_ppm) * 1e-6 * age;
 	if (age > l->cfg.unsync_after)
 		st->state = LOOP_UNSYNC;
-	else if (age > l->cfg.holdover_after)
+	else if (age > holdover_after(l))
 		st->state = l->locked ? LOOP_HOLDOVER : LOOP_UNSYNC;
 	else
 		st->state = l->locked ? LOOP_LOCKED : LOOP_STARTUP;

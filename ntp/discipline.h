@@ -27,7 +27,11 @@
  *     clock's slew rate: 500 ppm in the kernels, so 100 ms takes 200 s and
  *     the 0.128 s default threshold bounds a start-up slew to ~4.3 minutes.
  *     chrony's `makestep 0.1 3` is step_threshold 0.1, step_updates 3.
- *   - No sample for holdover_after seconds: HOLDOVER.  The frequency stays
+ *   - LOCKED once the offset is below lock_offset, or three times the
+ *     sample's declared error if that is larger (an NTP server's samples
+ *     are good to milliseconds, PPS's to microseconds).
+ *   - No sample for holdover_after seconds (or three times the interval
+ *     between samples set with loop_set_interval, if longer): HOLDOVER.  The frequency stays
  *     as it was (the clock keeps it), and the error estimate grows by
  *     (3 * skew + clock_error_ppm) per second.  After unsync_after seconds
  *     without a sample: UNSYNC (the server then says LI 3, stratum 16).  A
@@ -117,6 +121,7 @@ struct loop {
 	double slope, mean_t, mean_u, sxx, resid_var;
 	double skew_ppm, jitter, pred_error;
 	double last_t;                 /* time of the last accepted sample */
+	double interval;               /* s between samples expected (loop_set_interval) */
 	bool have_sample, locked;
 	int outlier_run;
 	unsigned long updates, outliers, steps;
@@ -131,6 +136,9 @@ void loop_default_config(struct loop_config *cfg);
 int loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
     const struct driftfile *drift);
 enum loop_result loop_update(struct loop *l, const struct loop_sample *s);
+/* The source that steers polls every `seconds` (1 s, the default, for
+ * PPS and NMEA; 2^poll for an NTP server). */
+void loop_set_interval(struct loop *l, double seconds);
 /* State at local time now (the clock's reading). */
 void loop_status(const struct loop *l, struct timespec now, struct loop_status *st);
 /* What to save in the drift file. */
