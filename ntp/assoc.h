@@ -91,7 +91,7 @@
 
 #define ASSOC_MINPOLL 6         /* defaults, log2 s */
 #define ASSOC_MAXPOLL 10
-#define ASSOC_POLL_MIN 4        /* what a configuration may give */
+#define ASSOC_POLL_MIN 1        /* what a configuration may give (2 s: tests, LANs) */
 #define ASSOC_POLL_MAX 17
 #define ASSOC_BURST 6           /* packets in an iburst */
 #define ASSOC_BURST_GAP 2.0     /* s between them */

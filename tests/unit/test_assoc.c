@@ -913,7 +913,7 @@ test_conf_clamped(void **state)
 
 	(void)state;
 	assoc_default_conf(&c);
-	c.minpoll = 1;
+	c.minpoll = 0;
 	c.maxpoll = 40;
 	c.version = 9;
 	assoc_init(&a, &c, 5.0, LPREC);
@@ -921,7 +921,7 @@ test_conf_clamped(void **state)
 	assert_int_equal(a.conf.maxpoll, ASSOC_POLL_MAX);
 	assert_int_equal(a.conf.version, 4);
 	assert_int_equal(a.hpoll, ASSOC_POLL_MIN);
-	assert_near(assoc_poll_interval(&a), 16.0, 0.0);
+	assert_near(assoc_poll_interval(&a), 2.0, 0.0);
 	assert_near(a.next, 5.0, 0.0);
 	c.minpoll = 8;
 	c.maxpoll = 7;
