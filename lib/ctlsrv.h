@@ -16,7 +16,7 @@
 
 #define CTLSRV_TIMEOUT_MS	1000
 #define CTLSRV_REQ_MAX		128	/* longer requests are cut here */
-#define CTLSRV_REPLY_MAX	16384
+#define CTLSRV_REPLY_MAX	32768
 
 /* Write the daemon's status into out, ending in a newline; return its
  * length, or -1 when it does not fit. */

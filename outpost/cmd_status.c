@@ -15,7 +15,7 @@
 
 #define STRATUMD_CONTROL "/run/stratumd/control.sock"
 #define OOBD_CONTROL "/run/oobd/control.sock"
-#define REPLY_MAX 8192
+#define REPLY_MAX 32768
 #define TIMEOUT_MS 2000
 
 /* Send `status`, read the whole answer.  -1 with a message on stderr. */
@@ -122,6 +122,15 @@ show_stratumd(const char *j)
 	printf("stratumd: %s, stratum %s, refid %s%s\n", F(0, "sync", "state"),
 	    F(1, "sync", "stratum"), F(2, "sync", "refid"),
 	    strcmp(F(3, "sync", "clock_control"), "false") == 0 ? " (clock control off)" : "");
+	if (strcmp(F(0, "selection", "following"), "") != 0)
+		printf("  following %s%s%s%s: %s of %s fit sources agree\n", v[0],
+		    strcmp(F(1, "selection", "following_address"), "") != 0 ? " (" : "", v[1],
+		    v[1][0] ? ")" : "", F(2, "selection", "agree"), F(3, "selection", "fit"));
+	else
+		printf("  following nothing (%s): %s of %s fit sources agree\n",
+		    F(1, "selection", "status"), F(2, "selection", "agree"), F(3, "selection", "fit"));
+	if (strcmp(F(0, "selection", "gps_falseticker"), "true") == 0)
+		printf("  the GPS receiver DISAGREES with the servers: not served as stratum 1\n");
 	printf("  offset %+.3f us  jitter %.3f us  frequency %+.3f ppm  error %.3f us\n",
 	    num(j, "sync", "offset") * 1e6, num(j, "sync", "jitter") * 1e6,
 	    num(j, "sync", "frequency_ppm"), num(j, "sync", "error") * 1e6);

@@ -20,6 +20,8 @@ conf_defaults(struct stratumd_conf *c)
 	c->rl.burst = 16;
 	c->clock_control = true;
 	loop_default_config(&c->loop);
+	sel_default_conf(&c->sel);
+	acl_init(&c->query_acl, false);
 	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/stratumd");
 	snprintf(c->control_path, sizeof(c->control_path), "/run/stratumd/control.sock");
 	c->export_shm = -1;
@@ -146,10 +148,195 @@ acl_directive(struct stratumd_conf *c, const struct cfg_line *l, bool allow, cha
 	return 0;
 }
 
+/* allow [NET [query]]: query also lets NET use mode 6 (ntpq). */
 static int
 d_allow(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
+	struct stratumd_conf *c = ctx;
+	struct acl_rule r;
+
+	if (l->argc == 3) {
+		if (strcasecmp(l->argv[2], "query") != 0) {
+			snprintf(err, errlen, "unknown keyword '%s' (query)", l->argv[2]);
+			return -1;
+		}
+		if (acl_parse(l->argv[1], true, &r, err, errlen) == -1)
+			return -1;
+		if (acl_add(&c->query_acl, &r) == -1) {
+			snprintf(err, errlen, "at most %d allow ... query rules", ACL_MAX_RULES);
+			return -1;
+		}
+	}
 	return acl_directive(ctx, l, true, err, errlen);
+}
+
+/* The options of server, pool and peer lines. */
+static int
+upstream_option(struct upstream_conf *u, const struct cfg_line *l, int *i, char *err,
+    size_t errlen)
+{
+	const char *k = l->argv[*i];
+	uint64_t v;
+
+	if (strcasecmp(k, "iburst") == 0)
+		u->iburst = true;
+	else if (strcasecmp(k, "prefer") == 0)
+		u->prefer = true;
+	else if (strcasecmp(k, "noselect") == 0)
+		u->noselect = true;
+	else if (strcasecmp(k, "minpoll") == 0 || strcasecmp(k, "maxpoll") == 0 ||
+	    strcasecmp(k, "port") == 0 || strcasecmp(k, "maxsources") == 0) {
+		if (*i + 1 >= l->argc) {
+			snprintf(err, errlen, "'%s' needs a value", k);
+			return -1;
+		}
+		const char *val = l->argv[++*i];
+		if (strcasecmp(k, "port") == 0) {
+			if (cfg_uint(val, 1, 65535, &v, err, errlen) == -1)
+				return -1;
+			u->port = (uint16_t)v;
+		} else if (strcasecmp(k, "maxsources") == 0) {
+			if (u->kind != UPSTREAM_POOL) {
+				snprintf(err, errlen, "'maxsources' is for pool lines");
+				return -1;
+			}
+			if (cfg_uint(val, 1, 16, &v, err, errlen) == -1)
+				return -1;
+			u->maxsources = (int)v;
+		} else {
+			if (cfg_uint(val, ASSOC_POLL_MIN, ASSOC_POLL_MAX, &v, err, errlen) == -1)
+				return -1;
+			if (k[1] == 'i' || k[1] == 'I')
+				u->minpoll = (int)v;
+			else
+				u->maxpoll = (int)v;
+		}
+	} else {
+		snprintf(err, errlen, "unknown option '%s' (iburst, prefer, noselect, minpoll, "
+		    "maxpoll, port%s)", k, u->kind == UPSTREAM_POOL ? ", maxsources" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+upstream_directive(struct stratumd_conf *c, enum upstream_kind kind, const struct cfg_line *l,
+    char *err, size_t errlen)
+{
+	struct upstream_conf u;
+
+	if (c->nupstream >= STRATUMD_MAX_UPSTREAM) {
+		snprintf(err, errlen, "at most %d server, pool and peer lines",
+		    STRATUMD_MAX_UPSTREAM);
+		return -1;
+	}
+	memset(&u, 0, sizeof(u));
+	u.kind = kind;
+	u.port = 123;
+	u.minpoll = ASSOC_MINPOLL;
+	u.maxpoll = ASSOC_MAXPOLL;
+	u.maxsources = kind == UPSTREAM_POOL ? STRATUMD_POOL_DEFAULT : 1;
+	if (cfg_string(l->argv[1], u.host, sizeof(u.host), err, errlen) == -1)
+		return -1;
+	for (int i = 2; i < l->argc; i++)
+		if (upstream_option(&u, l, &i, err, errlen) == -1)
+			return -1;
+	if (u.minpoll > u.maxpoll) {
+		snprintf(err, errlen, "minpoll %d is above maxpoll %d", u.minpoll, u.maxpoll);
+		return -1;
+	}
+	c->upstream[c->nupstream++] = u;
+	return 0;
+}
+
+static int
+d_server(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	return upstream_directive(ctx, UPSTREAM_SERVER, l, err, errlen);
+}
+
+static int
+d_pool(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	return upstream_directive(ctx, UPSTREAM_POOL, l, err, errlen);
+}
+
+static int
+d_peer(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	return upstream_directive(ctx, UPSTREAM_PEER, l, err, errlen);
+}
+
+/* refclock PPS|NMEA [prefer] [noselect] */
+static int
+d_refclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	struct refsource_conf *r;
+
+	if (strcasecmp(l->argv[1], "pps") == 0)
+		r = &c->pps_src;
+	else if (strcasecmp(l->argv[1], "nmea") == 0)
+		r = &c->nmea_src;
+	else {
+		snprintf(err, errlen, "unknown refclock '%s' (PPS, NMEA)", l->argv[1]);
+		return -1;
+	}
+	for (int i = 2; i < l->argc; i++) {
+		if (strcasecmp(l->argv[i], "prefer") == 0)
+			r->prefer = true;
+		else if (strcasecmp(l->argv[i], "noselect") == 0)
+			r->noselect = true;
+		else {
+			snprintf(err, errlen, "unknown option '%s' (prefer, noselect)",
+			    l->argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+d_minsane(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	uint64_t v;
+
+	if (cfg_uint(l->argv[1], 0, SEL_MAX, &v, err, errlen) == -1)
+		return -1;
+	c->sel.minsane = (int)v;
+	return 0;
+}
+
+static int
+d_minclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	uint64_t v;
+
+	if (cfg_uint(l->argv[1], 1, SEL_MAX, &v, err, errlen) == -1)
+		return -1;
+	c->sel.minclock = (int)v;
+	return 0;
+}
+
+static int
+d_maxclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	uint64_t v;
+
+	if (cfg_uint(l->argv[1], 1, SEL_MAX, &v, err, errlen) == -1)
+		return -1;
+	c->sel.maxclock = (int)v;
+	return 0;
+}
+
+static int
+d_maxdist(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	return cfg_double(l->argv[1], 0.001, 16, &c->sel.maxdist, err, errlen);
 }
 
 static int
@@ -315,7 +502,15 @@ static const struct cfg_directive directives[] = {
 	{ "nmea-delay", 1, 1, d_nmea_delay },
 	{ "listen", 1, 1, d_listen },
 	{ "port", 1, 1, d_port },
-	{ "allow", 0, 1, d_allow },
+	{ "allow", 0, 2, d_allow },
+	{ "server", 1, 12, d_server },
+	{ "pool", 1, 12, d_pool },
+	{ "peer", 1, 12, d_peer },
+	{ "refclock", 1, 3, d_refclock },
+	{ "minsane", 1, 1, d_minsane },
+	{ "minclock", 1, 1, d_minclock },
+	{ "maxclock", 1, 1, d_maxclock },
+	{ "maxdist", 1, 1, d_maxdist },
 	{ "deny", 0, 1, d_deny },
 	{ "ratelimit", 1, 4, d_ratelimit },
 	{ "clock-control", 1, 1, d_clock_control },
@@ -335,8 +530,20 @@ static const struct cfg_directive directives[] = {
 static int
 conf_check(struct stratumd_conf *c, const char *name, char *err, size_t errlen)
 {
-	if (c->gps_device[0] == '\0') {
-		snprintf(err, errlen, "%s: no 'gps' device configured", name);
+	if (c->gps_device[0] == '\0' && c->nupstream == 0) {
+		snprintf(err, errlen, "%s: no time source: configure a 'gps' device, or "
+		    "'server', 'pool' or 'peer' lines", name);
+		return -1;
+	}
+	if (c->gps_device[0] == '\0' && (c->pps_device[0] != '\0' ||
+	    c->pps_socket[0] != '\0')) {
+		snprintf(err, errlen, "%s: PPS needs the receiver's NMEA to number the "
+		    "seconds: configure its 'gps' device", name);
+		return -1;
+	}
+	if (c->sel.minclock > c->sel.maxclock) {
+		snprintf(err, errlen, "%s: minclock %d is above maxclock %d", name,
+		    c->sel.minclock, c->sel.maxclock);
 		return -1;
 	}
 	if (c->pps_device[0] != '\0' && c->pps_socket[0] != '\0') {

@@ -45,6 +45,17 @@ age(struct timespec mono_then, bool valid)
 	return valid ? ts_to_double(ts_sub(ts_now_mono(), mono_then)) : -1;
 }
 
+/* The receiver disagrees with the servers that agree among themselves. */
+static bool
+gps_falseticker(const struct stratumd *sd)
+{
+	for (int i = 0; i < sd->sources.n; i++)
+		if (sd->sources.src[i].kind != SOURCE_NTP &&
+		    sd->sources.src[i].sel.tally == SEL_FALSETICK)
+			return true;
+	return false;
+}
+
 int
 control_status_json(struct stratumd *sd, char *buf, size_t len)
 {
@@ -54,13 +65,12 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	struct timespec now;
 	const struct stratumd_gps *g = &sd->gps;
 	double delay;
-	char refid[5];
+	char refid[32];
 
 	clock_now(sd->clock, &now);
 	loop_status(&sd->loop, now, &st);
 	sync_server_state(sd, &ns);
-	memcpy(refid, &(uint32_t){ htonl(ns.refid) }, 4);
-	refid[4] = '\0';
+	sync_refid_text(&ns, refid, sizeof(refid));
 
 	jsonw_init(&w, buf, len);
 	jsonw_begin(&w, NULL);
@@ -83,6 +93,21 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_int(&w, "steps", (long long)st.steps);
 	jsonw_bool(&w, "clock_control", sd->conf.clock_control);
 	jsonw_end(&w);
+	const struct source *steer = sources_steering(sd);
+	const struct stratumd_sources *ss = &sd->sources;
+	jsonw_begin(&w, "selection");
+	jsonw_str(&w, "status", ss->gate_open ? sel_status_name(ss->sel.status) : "starting");
+	jsonw_str(&w, "following", steer != NULL ? steer->name : "");
+	jsonw_str(&w, "following_address", steer != NULL ? steer->addr_text : "");
+	jsonw_int(&w, "sources", ss->n);
+	jsonw_int(&w, "fit", ss->sel.nfit);
+	jsonw_int(&w, "agree", ss->sel.ntrue);
+	jsonw_int(&w, "survivors", ss->sel.nsurvivors);
+	jsonw_double(&w, "offset", ss->sel.status == SEL_OK ? ss->sel.offset : 0, 9);
+	jsonw_double(&w, "jitter", ss->sel.jitter, 9);
+	jsonw_bool(&w, "gps_falseticker", gps_falseticker(sd));
+	jsonw_end(&w);
+	sources_peers_json(sd, &w);
 	jsonw_begin(&w, "gps");
 	jsonw_str(&w, "device", sd->conf.gps_device);
 	jsonw_bool(&w, "open", g->open);
@@ -101,7 +126,7 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_int(&w, "edges", (long long)g->pps_edges);
 	jsonw_int(&w, "used", (long long)g->rc.n_pps_used);
 	jsonw_int(&w, "unlocked", (long long)g->rc.n_pps_unlocked);
-	jsonw_bool(&w, "in_use", g->use_pps);
+	jsonw_bool(&w, "in_use", steer != NULL && steer->kind == SOURCE_PPS);
 	jsonw_double(&w, "last_age", age(g->last_pps, g->pps_edges > 0), 1);
 	jsonw_end(&w);
 	jsonw_begin(&w, "nmea_delay");

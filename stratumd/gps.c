@@ -145,15 +145,17 @@ handle_line(struct stratumd *sd, const struct nmea_line *line)
 	g->nmea_sentences++;
 	g->last_nmea = ts_now_mono();
 	note_fix(g, &msg);
-	if (msg.type == NMEA_RMC)
+	if (msg.type == NMEA_RMC) {
 		stats_clock(sd, line->text);
+		snprintf(g->timecode, sizeof(g->timecode), "%s", line->text);
+	}
 	/* Place the first byte: the chunk's read time minus the characters
 	 * that followed it in that chunk. */
 	double char_time = 10.0 / sd->gps.port.opts.baud;
 	struct timespec first = ts_sub(line->rx_time,
 	    ts_from_double((double)line->rx_tail * char_time));
 	if (refclock_nmea(&g->rc, &msg, first, &smp))
-		sync_sample(sd, &smp);
+		sources_refclock_sample(sd, &smp);
 }
 
 static void
@@ -193,7 +195,7 @@ pps_edge(struct stratumd *sd, const struct pps_edge *e)
 	sd->gps.last_pps = ts_now_mono();
 	sd->gps.leap = e->leap;
 	if (refclock_pps(&sd->gps.rc, e->local, &smp))
-		sync_sample(sd, &smp);
+		sources_refclock_sample(sd, &smp);
 }
 
 static void

@@ -56,7 +56,9 @@ on_tick(void *arg)
 {
 	struct stratumd *sd = arg;
 
-	gps_tick(sd);
+	if (sd->have_gps)
+		gps_tick(sd);
+	sources_tick(sd);
 	sync_tick(sd);
 	ev_timer_add(sd->ev, TICK_MS, on_tick, sd);
 }
@@ -117,6 +119,8 @@ setup_server(struct stratumd *sd)
 			fatal("rate limiter");
 	}
 	ntps_init(&sd->server, &sd->conf.acl, sd->rl, server_now, sd);
+	sd->server.control = query_answer;
+	sd->server.control_arg = sd;
 	for (int i = 0; i < sd->conf.nlisten; i++) {
 		int fd = ntps_listen(&sd->server, sd->conf.listen[i], sd->conf.port, err,
 		    sizeof(err));
@@ -178,9 +182,12 @@ main(int argc, char **argv)
 	ev_signal(sd.ev, SIGHUP, on_hup, &sd);
 
 	setup_clock(&sd);
-	if (gps_open(&sd) == -1)
+	sd.have_gps = sd.conf.gps_device[0] != '\0';
+	if (sd.have_gps && gps_open(&sd) == -1)
 		fatalx("cannot start without the receiver");
 	setup_server(&sd);
+	if (sources_open(&sd) == -1)
+		fatalx("ntp: cannot ask upstream servers");
 	if (control_open(&sd) == -1 || export_open(&sd) == -1)
 		fatalx("cannot start");
 	if (sd.conf.user[0] != '\0' && geteuid() == 0) {
@@ -196,7 +203,9 @@ main(int argc, char **argv)
 		log_warn("event loop");
 
 	sync_save(&sd);
-	gps_close(&sd);
+	sources_close(&sd);
+	if (sd.have_gps)
+		gps_close(&sd);
 	control_close(&sd);
 	export_close(&sd);
 	ntps_close(&sd.server);

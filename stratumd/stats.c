@@ -8,9 +8,9 @@
  *   peerstats:  MJD sec source status(hex) offset(s) delay(s) dispersion(s) jitter(s)
  *   clockstats: MJD sec source timecode   (the receiver's RMC sentence)
  *
- * The reference clock is named 127.127.20.0 (ntpd's NMEA driver), with
- * peer status 9614 (reachable, system peer) while PPS numbers the second
- * and 9414 (reachable, candidate) for NMEA alone.
+ * Every source has peerstats lines, with ntpd's names: the receiver's two
+ * halves as 127.127.22.0 (PPS) and 127.127.20.0 (NMEA), servers and peers
+ * by address; the status word is ntpd's peer status (mode 6) at the time.
  */
 #include <stdio.h>
 #include <string.h>
@@ -86,15 +86,16 @@ stats_loop(struct stratumd *sd, const struct loop_status *st)
 }
 
 void
-stats_peer(struct stratumd *sd, const struct refclock_sample *s, double jitter)
+stats_source(struct stratumd *sd, const char *id, int status, double offset, double delay,
+    double dispersion, double jitter)
 {
 	char line[256];
 	struct timespec now = ts_now_real();
 
 	if (!sd->conf.peerstats)
 		return;
-	stats_format_peer(line, sizeof(line), now, REFCLOCK_ID, s->pps ? 0x9614 : 0x9414,
-	    s->offset, 0.0, s->pps ? 1e-6 : 2e-3, jitter);
+	stats_format_peer(line, sizeof(line), now, id, status, offset, delay, dispersion,
+	    jitter);
 	append(sd, "peerstats", now, line);
 }
 

@@ -1,15 +1,17 @@
 /*
- * sync: reference samples into the discipline loop, and the loop's state
- * out to everything that reports it (NTP answers, status, statistics).
+ * sync: what steers (sources.c decides) into the discipline loop, and the
+ * loop's state out to everything that reports it (NTP answers, status,
+ * statistics).
  *
- * PPS samples steer the loop whenever edges arrive; NMEA-only samples only
- * when no edge was seen for PPS_STALE_S seconds (their ~1 ms noise would
- * only disturb a PPS-locked loop).  The server says stratum 1 and refid
- * PPS or GPS while the loop is locked or in holdover, LI 3 and stratum 16
- * otherwise; its root dispersion is the loop's error bound, which grows
- * in holdover.
+ * The server says stratum 1 and refid PPS or GPS while the receiver
+ * steers, stratum N+1 and refid the server's address while an upstream
+ * server does (its root delay and dispersion added to ours), LI 3 and
+ * stratum 16 when the loop is neither locked nor in holdover.  Its root
+ * dispersion grows with the loop's error bound in holdover.
  */
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,56 +19,103 @@
 #include "stratumd.h"
 #include "tsmath.h"
 
-#define PPS_STALE_S 3.0
 #define PPS_ERROR 1e-6       /* a GPIO PPS edge's timestamping error, s */
 #define NMEA_ERROR 2e-3      /* an NMEA burst start's, s */
 #define DRIFT_SAVE_S 3600
 
-static bool
-pps_fresh(const struct stratumd *sd)
+/* Refid of an upstream server for our answers: its IPv4 address; for IPv6
+ * four bytes standing for the address (RFC 5905 asks for an MD5 hash of
+ * it; a client only compares refids, so any fixed fold serves to detect a
+ * loop as long as both ends agree: a documented difference). */
+static uint32_t
+upstream_refid(const struct source *s)
 {
-	if (sd->gps.pps_edges == 0)
-		return false;
-	return ts_to_double(ts_sub(ts_now_mono(), sd->gps.last_pps)) < PPS_STALE_S;
+	if (s->addr.ss_family == AF_INET)
+		return ntohl(((const struct sockaddr_in *)&s->addr)->sin_addr.s_addr);
+	const uint8_t *a = ((const struct sockaddr_in6 *)&s->addr)->sin6_addr.s6_addr;
+	uint32_t h = 2166136261u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	return h;
 }
 
 void
-sync_sample(struct stratumd *sd, const struct refclock_sample *s)
+sync_reference(const struct stratumd *sd, const struct source *s, struct sync_ref *r)
 {
-	struct loop_sample ls;
+	r->valid = true;
+	if (s->kind != SOURCE_NTP) {
+		r->stratum = 1;
+		r->refid = ntp_refid_ascii(s->kind == SOURCE_PPS ? "PPS" : "GPS");
+		r->root_delay = 0;
+		r->root_disp = 0;
+		r->pps = s->kind == SOURCE_PPS;
+		return;
+	}
+	const struct assoc *a = &s->assoc;
+	r->stratum = (uint8_t)(a->stratum + 1 > 15 ? 15 : a->stratum + 1);
+	r->refid = upstream_refid(s);
+	r->root_delay = a->rootdelay + a->filter.delay;
+	r->root_disp = a->rootdisp + a->filter.disp + sd->sources.sel.jitter;
+	r->pps = false;
+}
+
+void
+sync_update(struct stratumd *sd, const struct loop_sample *ls, const char *source)
+{
 	struct loop_status st;
 	struct timespec now;
+	const struct source *s = sources_steering(sd);
 
-	sd->gps.last_offset = s->offset;
-	sd->gps.have_sample = true;
-	if (s->pps)
-		sd->gps.use_pps = true;
-	else if (pps_fresh(sd))
-		return;
-	else
-		sd->gps.use_pps = false;
-	/* Only what steers our clock goes out: a chronyd fed the ~1 ms NMEA
-	 * samples between PPS samples would filter them as one noisy source. */
-	export_sample(sd, s);
-
-	ls.when = s->local;
-	ls.offset = -s->offset; /* the loop wants local - reference */
-	ls.error = s->pps ? PPS_ERROR : NMEA_ERROR;
+	/* What the steering source says of its reference serves the answers
+	 * made while it steers and in the holdover after it. */
+	if (s != NULL)
+		sync_reference(sd, s, &sd->ref);
 	clock_now(sd->clock, &now);
 	loop_status(&sd->loop, now, &st);
 	enum loop_state before = st.state;
-	enum loop_result r = loop_update(&sd->loop, &ls);
+	enum loop_result r = loop_update(&sd->loop, ls);
 	if (r == LOOP_STEPPED)
-		log_info("sync: clock stepped by %.6f s", s->offset);
+		log_info("sync: clock stepped by %.6f s", -ls->offset);
 	else if (r == LOOP_CLOCK_ERROR)
 		log_warn("sync: adjusting the clock");
 	clock_now(sd->clock, &now);
 	loop_status(&sd->loop, now, &st);
 	if (st.state != before)
 		log_info("sync: %s -> %s (offset %.9f s, %s)", loop_state_name(before),
-		    loop_state_name(st.state), st.offset, s->pps ? "PPS" : "NMEA");
-	stats_peer(sd, s, st.jitter);
+		    loop_state_name(st.state), st.offset, source);
 	stats_loop(sd, &st);
+}
+
+void
+sync_sample(struct stratumd *sd, const struct refclock_sample *s)
+{
+	struct loop_sample ls;
+
+	sd->gps.last_offset = s->offset;
+	sd->gps.have_sample = true;
+	/* Only what steers our clock goes out: a chronyd fed the ~1 ms NMEA
+	 * samples between PPS samples would filter them as one noisy source. */
+	export_sample(sd, s);
+	ls.when = s->local;
+	ls.offset = -s->offset; /* the loop wants local - reference */
+	ls.error = s->pps ? PPS_ERROR : NMEA_ERROR;
+	sync_update(sd, &ls, s->pps ? "PPS" : "NMEA");
+}
+
+void
+sync_refid_text(const struct ntp_server_state *st, char *buf, size_t len)
+{
+	uint32_t r = st->refid;
+
+	if (st->stratum <= 1 || st->stratum >= 16) {
+		char t[5] = { (char)(r >> 24), (char)(r >> 16), (char)(r >> 8), (char)r, 0 };
+		for (int i = 0; i < 4; i++)
+			if (t[i] != 0 && (t[i] < 0x20 || t[i] > 0x7e))
+				t[i] = '.';
+		snprintf(buf, len, "%s", t);
+		return;
+	}
+	snprintf(buf, len, "%u.%u.%u.%u", r >> 24, r >> 16 & 0xff, r >> 8 & 0xff, r & 0xff);
 }
 
 void
@@ -74,22 +123,20 @@ sync_server_state(struct stratumd *sd, struct ntp_server_state *ns)
 {
 	struct loop_status st;
 	struct timespec now;
+	const struct sync_ref *r = &sd->ref;
 
 	clock_now(sd->clock, &now);
 	loop_status(&sd->loop, now, &st);
 	memset(ns, 0, sizeof(*ns));
 	ns->precision = sd->precision;
-	ns->refid = ntp_refid_ascii(sd->gps.use_pps ? "PPS" : "GPS");
-	ns->synchronised = st.state == LOOP_LOCKED || st.state == LOOP_HOLDOVER;
-	ns->stratum = 1;
-	ns->root_delay = 0;
-	ns->root_dispersion = st.error + ldexp(1.0, sd->precision);
+	ns->synchronised = r->valid && (st.state == LOOP_LOCKED || st.state == LOOP_HOLDOVER);
+	ns->stratum = r->valid ? r->stratum : 16;
+	ns->refid = r->valid ? r->refid : ntp_refid_ascii("INIT");
+	ns->root_delay = r->root_delay;
+	ns->root_dispersion = r->root_disp + st.error + ldexp(1.0, sd->precision);
 	if (st.since_update >= 0)
 		ns->reference = ts_sub(now, ts_from_double(st.since_update));
-	/* A leap second announced with the pulses (chrony SOCK's leap field;
-	 * NMEA has no way to say it) is passed on to the clients. */
-	ns->leap = !sd->gps.use_pps ? NTP_LEAP_NONE : sd->gps.leap == 1 ? NTP_LEAP_ADD :
-	    sd->gps.leap == 2 ? NTP_LEAP_DEL : NTP_LEAP_NONE;
+	ns->leap = sources_leap(sd);
 }
 
 static void
@@ -109,10 +156,6 @@ save_drift(struct stratumd *sd)
 void
 sync_tick(struct stratumd *sd)
 {
-	if (sd->gps.use_pps && !pps_fresh(sd)) {
-		log_warnx("pps: no edge for %.0f s; NMEA alone now", PPS_STALE_S);
-		sd->gps.use_pps = false;
-	}
 	if (sd->loop.have_sample &&
 	    ts_to_double(ts_sub(ts_now_mono(), sd->last_drift_save)) >= DRIFT_SAVE_S)
 		save_drift(sd);

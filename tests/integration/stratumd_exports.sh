@@ -60,8 +60,12 @@ fields() { awk '{ print NF }' "$1" | sort -u | tr '\n' ' '; }
 expect_eq "loopstats lines have ntpd's 7 fields" "7 " "$(fields "$T/loopstats.$day")"
 expect_eq "peerstats lines have ntpd's 8 fields" "8 " "$(fields "$T/peerstats.$day")"
 expect_eq "lines start with today's MJD" "$mjd" "$(tail -n 1 "$T/loopstats.$day" | cut -d' ' -f1)"
-check "peerstats names the refclock as ntpd's NMEA driver, PPS in use (9614)" \
-    grep -q "^$mjd [0-9.]* 127.127.20.0 9614 " "$T/peerstats.$day"
+# ntpd's names and status words: PPS as driver 22, in use ('o': sel 7, 0x97..),
+# NMEA as driver 20 (reachable, configured).
+check "peerstats names PPS as ntpd's driver 22, in use (97xx)" \
+    grep -q "^$mjd [0-9.]* 127.127.22.0 97[0-9a-f][0-9a-f] " "$T/peerstats.$day"
+check "peerstats names NMEA as ntpd's driver 20 (9xxx)" \
+    grep -q "^$mjd [0-9.]* 127.127.20.0 9[0-9a-f][0-9a-f][0-9a-f] " "$T/peerstats.$day"
 check "clockstats holds the receiver's RMC sentences" \
     grep -q "^$mjd [0-9.]* 127.127.20.0 \$GPRMC," "$T/clockstats.$day"
 # once locked, the offsets logged are microseconds, not milliseconds

@@ -132,7 +132,7 @@ U = int(sys.argv[2])
 before, after, bad = 0, 0, []
 for l in open(sys.argv[1]):
     f = l.split()
-    if len(f) < 5 or f[3] != "9614":          # PPS samples only
+    if len(f) < 5 or f[2] != "127.127.22.0":  # PPS samples only (ntpd's driver 22)
         continue
     t = (int(f[0]) - 40587) * 86400 + float(f[1])
     h = int(t)                                  # the edge; logged ms after it

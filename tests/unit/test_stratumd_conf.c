@@ -123,7 +123,25 @@ test_errors_name_file_and_line(void **state)
 		  "stratumd.conf:2: unknown keyword 'brust' (interval, burst)" },
 		{ "gps /dev/gps0\nstatistics loopstats\n",
 		  "stratumd.conf: 'statistics' needs a 'statsdir'" },
-		{ "port 123\n", "stratumd.conf: no 'gps' device configured" },
+		{ "port 123\n", "stratumd.conf: no time source: configure a 'gps' device, or "
+		  "'server', 'pool' or 'peer' lines" },
+		{ "server ntp.example.org\npps /dev/pps0\n", "stratumd.conf: PPS needs the "
+		  "receiver's NMEA to number the seconds: configure its 'gps' device" },
+		{ "server a.example iburst fast\n", "stratumd.conf:1: unknown option 'fast' "
+		  "(iburst, prefer, noselect, minpoll, maxpoll, port)" },
+		{ "pool pool.example maxsources 40\n",
+		  "stratumd.conf:1: value 40 out of range 1..16" },
+		{ "server a.example maxsources 2\n",
+		  "stratumd.conf:1: 'maxsources' is for pool lines" },
+		{ "server a.example minpoll 10 maxpoll 6\n",
+		  "stratumd.conf:1: minpoll 10 is above maxpoll 6" },
+		{ "server a.example minpoll\n", "stratumd.conf:1: 'minpoll' needs a value" },
+		{ "gps /dev/gps0\nrefclock SHM\n",
+		  "stratumd.conf:2: unknown refclock 'SHM' (PPS, NMEA)" },
+		{ "gps /dev/gps0\nallow 127.0.0.1 quer\n",
+		  "stratumd.conf:2: unknown keyword 'quer' (query)" },
+		{ "server a\nminclock 5\nmaxclock 4\n",
+		  "stratumd.conf: minclock 5 is above maxclock 4" },
 		{ "gps /dev/gps0\npps /dev/pps0\npps-socket /run/pps.sock\n",
 		  "stratumd.conf: 'pps' and 'pps-socket' are alternatives: choose one" },
 		{ "gps /dev/gps0\nholdover 5s\n", "stratumd.conf:2: holdover must be at least 10s" },
@@ -141,6 +159,49 @@ test_errors_name_file_and_line(void **state)
 	}
 }
 
+/* The seed's four kinds of sources. */
+static void
+test_upstream_lines(void **state)
+{
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN];
+	const char *text =
+	    "gps /dev/ttyAMA0\n"
+	    "pps /dev/pps0\n"
+	    "refclock PPS prefer\n"
+	    "refclock NMEA noselect\n"
+	    "server gbg1.ntp.se iburst prefer\n"
+	    "server 192.0.2.7 minpoll 4 maxpoll 8 port 10123\n"
+	    "pool 2.debian.pool.ntp.org iburst maxsources 6\n"
+	    "peer gateway.lan\n"
+	    "minsane 2\n"
+	    "allow 192.168.1.0/24 query\n";
+
+	(void)state;
+	assert_int_equal(parse(&c, text, err, sizeof(err)), 0);
+	assert_true(c.pps_src.prefer && !c.pps_src.noselect);
+	assert_true(c.nmea_src.noselect && !c.nmea_src.prefer);
+	assert_int_equal(c.nupstream, 4);
+	assert_int_equal(c.upstream[0].kind, UPSTREAM_SERVER);
+	assert_string_equal(c.upstream[0].host, "gbg1.ntp.se");
+	assert_true(c.upstream[0].iburst && c.upstream[0].prefer && !c.upstream[0].noselect);
+	assert_int_equal(c.upstream[0].minpoll, 6);
+	assert_int_equal(c.upstream[0].maxpoll, 10);
+	assert_int_equal(c.upstream[0].port, 123);
+	assert_int_equal(c.upstream[1].minpoll, 4);
+	assert_int_equal(c.upstream[1].maxpoll, 8);
+	assert_int_equal(c.upstream[1].port, 10123);
+	assert_int_equal(c.upstream[2].kind, UPSTREAM_POOL);
+	assert_int_equal(c.upstream[2].maxsources, 6);
+	assert_int_equal(c.upstream[3].kind, UPSTREAM_PEER);
+	assert_int_equal(c.sel.minsane, 2);
+	assert_int_equal(c.query_acl.n, 1);
+	assert_true(permits(&c, "192.168.1.9"));
+	/* Servers alone are a time source: no receiver needed. */
+	assert_int_equal(parse(&c, "pool pool.ntp.org\n", err, sizeof(err)), 0);
+	assert_int_equal(c.upstream[0].maxsources, 4);
+}
+
 int
 main(void)
 {
@@ -148,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_seed_setup),
 		cmocka_unit_test(test_deny_list_is_open),
 		cmocka_unit_test(test_errors_name_file_and_line),
+		cmocka_unit_test(test_upstream_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
