@@ -3,6 +3,7 @@
 # both on loopback in the same run, both leaving the clock alone (-x).
 #
 #   chronyd: `local stratum 1`, answering as a stratum-1 server at once;
+#   both: ten upstream servers configured (nothing answers them);
 #   stratumd: locked to gpssim's PPS (what a real appliance answers), no
 #             rate limit, as chronyd has none by default.
 #
@@ -75,7 +76,15 @@ wait_until() { # seconds command...
 
 # ---- the reference: chronyd ----
 
+# Both are configured with the same ten upstream servers (loopback
+# addresses where nothing answers: the associations, their polls and their
+# memory are paid, and no answer can move either clock's state).
+upstreams() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do echo "server 127.0.0.$((100 + i)) iburst"; done
+}
+upstreams >"$work/upstreams.conf"
 cat >"$work/chrony.conf" <<EOF
+include $work/upstreams.conf
 local stratum 1
 allow 127.0.0.1
 port $p_chrony
@@ -96,6 +105,7 @@ wait_until 20 answering "$p_chrony" ||
 pids="$pids $!"
 wait_until 5 test -e "$work/gps0" || { echo "bench: gpssim did not start"; exit 1; }
 cat >"$work/stratumd.conf" <<EOF
+include $work/upstreams.conf
 gps $work/gps0
 pps-socket $work/pps.sock
 listen 127.0.0.1

@@ -93,7 +93,7 @@
 #define ASSOC_MAXPOLL 10
 #define ASSOC_POLL_MIN 1        /* what a configuration may give (2 s: tests, LANs) */
 #define ASSOC_POLL_MAX 17
-#define ASSOC_BURST 6           /* packets in an iburst */
+#define ASSOC_BURST 8           /* packets in an iburst: RFC 5905's BCOUNT, a full filter */
 #define ASSOC_BURST_GAP 2.0     /* s between them */
 #define ASSOC_POLL_LIMIT 30
 #define ASSOC_UNREACH 10        /* polls without answer before backing off */

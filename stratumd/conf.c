@@ -296,40 +296,34 @@ d_refclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return 0;
 }
 
+/* A count of sources for selection: min..SEL_MAX. */
+static int
+sel_count(const struct cfg_line *l, uint64_t min, int *out, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (cfg_uint(l->argv[1], min, SEL_MAX, &v, err, errlen) == -1)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 static int
 d_minsane(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
-	struct stratumd_conf *c = ctx;
-	uint64_t v;
-
-	if (cfg_uint(l->argv[1], 0, SEL_MAX, &v, err, errlen) == -1)
-		return -1;
-	c->sel.minsane = (int)v;
-	return 0;
+	return sel_count(l, 0, &((struct stratumd_conf *)ctx)->sel.minsane, err, errlen);
 }
 
 static int
 d_minclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
-	struct stratumd_conf *c = ctx;
-	uint64_t v;
-
-	if (cfg_uint(l->argv[1], 1, SEL_MAX, &v, err, errlen) == -1)
-		return -1;
-	c->sel.minclock = (int)v;
-	return 0;
+	return sel_count(l, 1, &((struct stratumd_conf *)ctx)->sel.minclock, err, errlen);
 }
 
 static int
 d_maxclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
-	struct stratumd_conf *c = ctx;
-	uint64_t v;
-
-	if (cfg_uint(l->argv[1], 1, SEL_MAX, &v, err, errlen) == -1)
-		return -1;
-	c->sel.maxclock = (int)v;
-	return 0;
+	return sel_count(l, 1, &((struct stratumd_conf *)ctx)->sel.maxclock, err, errlen);
 }
 
 static int

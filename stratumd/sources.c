@@ -48,6 +48,7 @@
 #define NMEA_ERROR 2e-3         /* s, an NMEA burst start's */
 #define STARTUP_GATE_S 60.0
 #define REPLACE_POLLS 8
+#define NTP_FILTER_POLLS 4      /* polls between samples, for the loop's holdover */
 #define RESOLVE_RETRY_MIN 16.0  /* s, doubling to RESOLVE_RETRY_MAX */
 #define RESOLVE_RETRY_MAX 3600.0
 #define CMSG_SPACE_ALL 256
@@ -244,6 +245,15 @@ log_peerstats(struct stratumd *sd, const struct source *s, const struct filter *
 	stats_source(sd, id, status, f->offset, f->delay, f->disp, f->jitter);
 }
 
+/* How often an NTP source gives the loop a sample: the clock filter keeps
+ * its least-delay sample for up to eight polls, so a new one comes every
+ * few polls rather than every poll. */
+static double
+ntp_interval(const struct source *s)
+{
+	return NTP_FILTER_POLLS * assoc_poll_interval(&s->assoc);
+}
+
 /* Feed the loop from an NTP system peer's new sample. */
 static void
 steer_ntp(struct stratumd *sd, struct source *s)
@@ -257,7 +267,7 @@ steer_ntp(struct stratumd *sd, struct source *s)
 	ls.when = s->sample_local;
 	ls.offset = -r->offset;
 	ls.error = fmax(r->jitter, s->assoc.filter.jitter);
-	loop_set_interval(&sd->loop, assoc_poll_interval(&s->assoc));
+	loop_set_interval(&sd->loop, ntp_interval(s));
 	sync_update(sd, &ls, s->name);
 }
 
@@ -379,22 +389,14 @@ send_fd(struct stratumd *sd, const struct source *s)
 	return family == AF_INET ? sd->sources.fd4 : sd->sources.fd6;
 }
 
+/* The client-mode nonce: arc4random is in FreeBSD's libc and in glibc
+ * since 2.36 (Debian 12, Raspberry Pi OS). */
 static uint64_t
 random64(void)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-#if defined(__FreeBSD__)
 	arc4random_buf(&v, sizeof(v));
-#else
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd != -1) {
-		(void)!read(fd, &v, sizeof(v));
-		close(fd);
-	}
-	if (v == 0)
-		v = (uint64_t)ts_now_real().tv_nsec * 0x9e3779b97f4a7c15ULL;
-#endif
 	return v;
 }
 
@@ -413,6 +415,7 @@ poll_source(struct stratumd *sd, struct source *s, double now)
 		set_event(s, MODE6_EVT_UNREACH);
 		log_warnx("ntp: %s (%s) unreachable", s->name, s->addr_text);
 	}
+	s->last_sent = now;
 	if (fd == -1 || ntp_encode(&pkt, buf, sizeof(buf)) != NTP_HEADER_LEN)
 		return;
 	if (sendto(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&s->addr,
@@ -742,8 +745,12 @@ gate_open(const struct stratumd *sd, double now)
 			return false; /* not looked up yet (a failed lookup does not wait) */
 	for (int i = 0; i < ss->n; i++) {
 		const struct source *s = &ss->src[i];
-		if (s->kind == SOURCE_NTP && s->addrlen > 0 &&
-		    sd->conf.upstream[s->up].iburst && assoc_starting(&s->assoc))
+		if (s->kind != SOURCE_NTP || s->addrlen == 0 || !sd->conf.upstream[s->up].iburst)
+			continue;
+		/* The burst's last answer, too: with it the filter is full and
+		 * its dispersion small enough to outvote a wrong refclock. */
+		if (assoc_starting(&s->assoc) || (s->assoc.sent <= ASSOC_BURST &&
+		    now - s->last_sent < ASSOC_BURST_GAP))
 			return false;
 	}
 	return true;
@@ -835,8 +842,7 @@ sources_select(struct stratumd *sd)
 		if (ss->steering >= 0) {
 			struct source *s = &ss->src[ss->steering];
 			set_event(s, MODE6_EVT_SYSPEER);
-			loop_set_interval(&sd->loop, s->kind == SOURCE_NTP ?
-			    assoc_poll_interval(&s->assoc) : 1.0);
+			loop_set_interval(&sd->loop, s->kind == SOURCE_NTP ? ntp_interval(s) : 1.0);
 		}
 		describe_change(sd, steering);
 		/* A server chosen now has a sample already: the loop need not

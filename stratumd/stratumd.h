@@ -163,6 +163,7 @@ struct source {
 	struct assoc assoc;
 	struct timespec sample_local; /* local clock at the last sample */
 	double steered_t;           /* filter time of the last sample given to the loop */
+	double last_sent;           /* monotonic s of our last packet to it */
 	uint32_t local4;            /* our IPv4 address as it sees it (as refids are) */
 	/* Refclocks: reach shifts every REFSOURCE_POLL s. */
 	struct filter rfilter;

@@ -30,7 +30,11 @@ if len(d) < 48:
 li, vn, mode = d[0] >> 6, d[0] >> 3 & 7, d[0] & 7
 stratum = d[1]
 rdisp = struct.unpack("!I", d[8:12])[0] / 65536.0
-refid = d[12:16].rstrip(b"\0").decode("ascii", "replace")
+# A refid is text for stratum 0, 1 and 16, an IPv4 address in between.
+if 1 < stratum < 16:
+    refid = ".".join(str(b) for b in d[12:16])
+else:
+    refid = "".join(chr(b) if 32 < b < 127 else "." for b in d[12:16].rstrip(b"\0"))
 xmt = struct.unpack("!Q", d[40:48])[0] / 2**32 - NTP_UNIX
 print("li=%d mode=%d stratum=%d refid=%s rootdisp=%.6f origin_ok=%d dt=%.6f" %
       (li, mode, stratum, refid or "-", rdisp, d[24:32] == org, xmt - now))
