@@ -13,6 +13,8 @@
 #   (c) a receiver whose PPS is 50 ms wrong is a falseticker: the servers
 #       steer, clients see stratum 2 and a server's address, status says so.
 #   (d) no receiver, no servers: the peer alone; then nothing: holdover.
+#   (e) a pool name with four addresses: three members; one that stops
+#       answering is dropped and the fourth takes its place.
 #
 # Needs root (network namespaces).  The clock is never touched: stratumd
 # runs with clock-control off, every chronyd with -x.
@@ -56,9 +58,15 @@ ns_cleanup() {
 	sleep 0.2
 	for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 	ip netns del "$NS" 2>/dev/null
+	rm -rf "/etc/netns/$NS"
 }
 trap 'ns_cleanup; _cleanup' EXIT
 ip netns add "$NS" || { not_ok "network namespace"; done_testing; }
+# ip netns exec puts /etc/netns/NAME/hosts in the place of /etc/hosts: a
+# pool name with four addresses, looked up by stratumd's resolver child.
+mkdir -p "/etc/netns/$NS"
+printf '127.0.0.1 localhost\n' >"/etc/netns/$NS/hosts"
+for n in 11 12 13 14; do echo "127.0.0.$n pool.test" >>"/etc/netns/$NS/hosts"; done
 in_ns ip link set lo up
 
 # Upstreams: 127.0.0.11..15 (15 is 62 ms wrong), the peer at 127.0.0.16.
@@ -148,6 +156,18 @@ expect_eq "(a) ntpq -pn lists eight associations" 8 "$(echo "$rows" | wc -l)"
 expect_eq "(a) in configuration order" "PPS(0) GPS_NMEA(0) 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 127.0.0.15 127.0.0.16" \
     "$(echo "$rows" | cut -c2- | awk '{ printf "%s%s", (NR > 1 ? " " : ""), $1 }')"
 if wait_for 30 tally_is "PPS(0)" o; then ok "(a) PPS is the pps peer (o)"; else not_ok "(a) PPS is the pps peer (o) ($(row 'PPS(0)'))"; fi
+# outpost peers reads the same table without ntpq: tally, remote, refid,
+# stratum, type and reach agree (the numbers move between two reads).
+cols() { awk 'NR > 2 { print substr($0, 1, 1) " " substr($0, 2, 16) " " $2 " " $3 " " $4 " " $7 }'; }
+peers_agree() {
+	[ "$(ntpq -pn 127.0.0.1 | cols)" = "$(in_ns outpost peers -n 2>&1 | cols)" ]
+}
+if wait_for 10 peers_agree; then
+	ok "(a) outpost peers agrees with ntpq -pn"
+else
+	not_ok "(a) outpost peers agrees with ntpq -pn"
+	in_ns outpost peers -n 2>&1 | sed 's/^/# /'
+fi
 case "$(row 'PPS(0)')" in
 *" .PPS. "*" 0 l "*) ok "(a) PPS(0): refid .PPS., stratum 0, type l" ;;
 *) not_ok "(a) PPS(0): refid .PPS., stratum 0, type l ($(row 'PPS(0)'))" ;;
@@ -273,5 +293,32 @@ else not_ok "(d) in holdover, still answering as before ($(answer))"; fi
 for n in 11 12 13 14 15 16; do kill -CONT "$(chrony_pid $n)"; done
 stop_pid "$sd_pid"
 
-check "stratumd never died of a signal" sh -c "! grep -Eq 'Sanitizer|runtime error' $T/stratumd.log"
+# ---- (e) a pool: three of its four addresses, a dead one replaced ----
+{
+	echo "pool pool.test iburst maxsources 3 minpoll 1 maxpoll 1"
+	echo "listen 127.0.0.1"
+	echo "statedir $T"
+	echo "control $T/control.sock"
+	echo "clock-control no"
+} >"$T/pool.conf"
+spawn ip netns exec "$NS" stratumd -d -x -f "$T/pool.conf" 2>>"$T/pool.log"
+sd_pid=$LAST_PID
+members() { ntpq -pn 127.0.0.1 | awk 'NR > 2 { print substr($0, 2, 15) }' | tr -d ' ' | sort | tr '\n' ' '; }
+if wait_for 30 sh -c "[ \$(grep -c 'pool pool.test: member' '$T/pool.log') -ge 3 ]"; then
+	ok "(e) the pool's name gives three members ($(members))"
+else
+	not_ok "(e) the pool's name gives three members"; tail -5 "$T/pool.log" | sed 's/^/# /'
+fi
+first=$(grep -m1 -o 'member 127.0.0.1[1-4]' "$T/pool.log" | cut -d' ' -f2)
+kill -STOP "$(chrony_pid "${first##*.}")"
+if wait_for 60 grep -q "pool member $first dropped" "$T/pool.log" &&
+    wait_for 30 sh -c "[ \$(grep -c 'pool pool.test: member' '$T/pool.log') -ge 4 ]"; then
+	ok "(e) a member that stops answering is replaced by the fourth address ($(members))"
+else
+	not_ok "(e) a member that stops answering is replaced"; tail -8 "$T/pool.log" | sed 's/^/# /'
+fi
+kill -CONT "$(chrony_pid "${first##*.}")"
+stop_pid "$sd_pid"
+
+check "stratumd never died of a signal" sh -c "! grep -Eq 'Sanitizer|runtime error' $T/stratumd.log $T/pool.log"
 done_testing
