@@ -192,7 +192,6 @@ struct stratumd_sources {
 /* What the last source to steer said of its reference (sync.c). */
 struct sync_ref {
 	bool valid;                 /* something has steered */
-	bool pps;
 	uint8_t stratum;            /* ours: 1 from the receiver, N+1 from a server */
 	uint32_t refid;             /* host order, as ntp_server_state has it */
 	double root_delay, root_disp;

@@ -23,10 +23,10 @@
 #define NMEA_ERROR 2e-3      /* an NMEA burst start's, s */
 #define DRIFT_SAVE_S 3600
 
-/* Refid of an upstream server for our answers: its IPv4 address; for IPv6
- * four bytes standing for the address (RFC 5905 asks for an MD5 hash of
- * it; a client only compares refids, so any fixed fold serves to detect a
- * loop as long as both ends agree: a documented difference). */
+/* Refid of an upstream server for our answers: its IPv4 address.  For
+ * IPv6, RFC 5905 asks for the first four bytes of the address's MD5 hash;
+ * this is an FNV-1a fold of it instead (no MD5 in the tree), so an ntpd
+ * synchronised to us over IPv6 cannot see the loop: a known difference. */
 static uint32_t
 upstream_refid(const struct source *s)
 {
@@ -48,7 +48,6 @@ sync_reference(const struct stratumd *sd, const struct source *s, struct sync_re
 		r->refid = ntp_refid_ascii(s->kind == SOURCE_PPS ? "PPS" : "GPS");
 		r->root_delay = 0;
 		r->root_disp = 0;
-		r->pps = s->kind == SOURCE_PPS;
 		return;
 	}
 	const struct assoc *a = &s->assoc;
@@ -56,7 +55,6 @@ sync_reference(const struct stratumd *sd, const struct source *s, struct sync_re
 	r->refid = upstream_refid(s);
 	r->root_delay = a->rootdelay + a->filter.delay;
 	r->root_disp = a->rootdisp + a->filter.disp + sd->sources.sel.jitter;
-	r->pps = false;
 }
 
 void
