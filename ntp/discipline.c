@@ -22,6 +22,17 @@
 #define UNLOCK_FACTOR 10.0
 /* Locked within this many of the sample's declared errors, at least. */
 #define LOCK_ERRORS 3.0
+/* Least declared error a point is weighed by, s. */
+#define ERROR_FLOOR 1e-9
+/*
+ * How fast the frequency held grows less certain, ppm/sqrt(s): a crystal
+ * of 0.5 ppm/degree in a room whose temperature moves a degree in ten
+ * minutes wanders about 0.02 ppm/sqrt(s); half that is what an indoor box
+ * sees.  It decides how long a known frequency outweighs a noisy source:
+ * after PPS stops, NMEA's millisecond samples (a 64-second line through
+ * them is good to several ppm) need hours to move it.
+ */
+#define FREQ_WANDER_PPM 0.01
 
 void
 loop_default_config(struct loop_config *cfg)
@@ -97,6 +108,7 @@ loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
 	l->max_slew_ppm = st.max_slew_ppm;
 	l->seg.freq_ppm = drift != NULL ? drift->freq_ppm : st.freq_ppm;
 	l->skew_ppm = drift != NULL ? drift->skew_ppm : UNKNOWN_SKEW_PPM;
+	l->freq_var = l->skew_ppm * l->skew_ppm;
 	l->slope = -l->seg.freq_ppm * 1e-6;
 	l->prev = l->seg;
 	l->interval = 1.0;
@@ -120,7 +132,7 @@ loop_set_interval(struct loop *l, double seconds)
 }
 
 static void
-push(struct loop *l, double t, double u)
+push(struct loop *l, double t, double u, double error)
 {
 	int i;
 
@@ -131,65 +143,96 @@ push(struct loop *l, double t, double u)
 	i = (l->head + l->n) % LOOP_MAX_WINDOW;
 	l->pt[i] = t;
 	l->pu[i] = u;
+	error = fmax(error, ERROR_FLOOR);
+	l->pw[i] = 1.0 / (error * error);
 	l->n++;
 }
 
 /*
- * Fit the line through the window.  error: the latest sample's own estimate,
- * which stands in for the scatter while there are too few points to see it.
+ * The frequency the window's line gives (slope_fit, variance var_fit, both
+ * in s/s) combined with the estimate already held, by inverse variance.
+ * The held one has grown less certain since it was made (the oscillator
+ * wanders); the result claims no more certainty than the better of the
+ * two, as the window's points were mostly counted last time too.
+ */
+static void
+combine_frequency(struct loop *l, double slope_fit, double var_fit)
+{
+	double var_old = l->freq_var * 1e-12;
+
+	if (!(var_fit > 0.0) || !isfinite(var_fit))
+		return;
+	l->slope = (l->slope / var_old + slope_fit / var_fit) / (1.0 / var_old + 1.0 / var_fit);
+	l->freq_var = fmin(var_old, var_fit) * 1e12;
+}
+
+/*
+ * Fit the line through the window, each point weighed by its declared
+ * error (PPS's microsecond next to NMEA's milliseconds counts a million
+ * times more), and fold its slope into the frequency held.  error: the
+ * latest sample's, which stands in for the scatter while there are too
+ * few points to see it.  The scatter is measured in units of the declared
+ * errors (1: as scattered as the sources say), so a source that
+ * understates its error is still judged by what it does.
  */
 static void
 fit(struct loop *l, double error, double t_now)
 {
-	double st = 0.0, su = 0.0, sxy = 0.0, sxx = 0.0, ssr = 0.0, dt, du, r, v;
+	double sw = 0.0, st = 0.0, su = 0.0, sxy = 0.0, sxx = 0.0, ssr = 0.0;
+	double dt, du, r, scale, slope_fit;
 	int i, k;
 
+	if (t_now > l->freq_t)
+		l->freq_var += FREQ_WANDER_PPM * FREQ_WANDER_PPM * (t_now - l->freq_t);
+	l->freq_t = t_now;
 	for (k = 0; k < l->n; k++) {
 		i = (l->head + k) % LOOP_MAX_WINDOW;
-		st += l->pt[i];
-		su += l->pu[i];
+		sw += l->pw[i];
+		st += l->pw[i] * l->pt[i];
+		su += l->pw[i] * l->pu[i];
 	}
-	l->mean_t = st / l->n;
-	l->mean_u = su / l->n;
+	l->mean_t = st / sw;
+	l->mean_u = su / sw;
 	if (l->n < 2) {
-		/* One point: the frequency in force is the best slope known. */
-		l->slope = -l->seg.freq_ppm * 1e-6;
-		l->sxx = 0.0;
-		l->resid_var = 0.0;
+		/* One point: the frequency held is the best slope known. */
 		l->jitter = error;
 		l->pred_error = error;
+		l->skew_ppm = sqrt(l->freq_var);
 		return;
 	}
 	for (k = 0; k < l->n; k++) {
 		i = (l->head + k) % LOOP_MAX_WINDOW;
 		dt = l->pt[i] - l->mean_t;
 		du = l->pu[i] - l->mean_u;
-		sxx += dt * dt;
-		sxy += dt * du;
+		sxx += l->pw[i] * dt * dt;
+		sxy += l->pw[i] * dt * du;
 	}
-	l->slope = sxy / sxx;
+	slope_fit = sxy / sxx;
 	for (k = 0; k < l->n; k++) {
 		i = (l->head + k) % LOOP_MAX_WINDOW;
-		r = l->pu[i] - predict(l, l->pt[i]);
-		ssr += r * r;
+		r = l->pu[i] - l->mean_u - slope_fit * (l->pt[i] - l->mean_t);
+		ssr += l->pw[i] * r * r;
 	}
-	l->sxx = sxx;
-	l->resid_var = l->n > 2 ? ssr / (l->n - 2) : 0.0;
-	v = l->n >= FIT_MIN_POINTS ? l->resid_var : fmax(l->resid_var, error * error);
-	l->jitter = sqrt(v);
-	l->skew_ppm = sqrt(v / sxx) * 1e6;
+	scale = l->n > 2 ? ssr / (l->n - 2) : 0.0;
+	if (l->n < FIT_MIN_POINTS)
+		scale = fmax(scale, 1.0);
+	combine_frequency(l, slope_fit, scale / sxx);
+	l->jitter = sqrt(scale * l->n / sw);
+	l->skew_ppm = sqrt(l->freq_var);
 	dt = t_now - l->mean_t;
-	l->pred_error = sqrt(v * (1.0 / l->n + dt * dt / sxx));
+	l->pred_error = sqrt(scale / sw + dt * dt * l->freq_var * 1e-12);
 }
 
+/* Further from the line than the window's scatter, or the sample's own
+ * error if that is larger (NMEA's samples beside a PPS line), allow. */
 static bool
-is_outlier(const struct loop *l, double t, double u)
+is_outlier(const struct loop *l, double t, double u, double error)
 {
 	double limit;
 
 	if (l->n < OUTLIER_MIN_POINTS)
 		return false;
-	limit = fmax(l->cfg.outlier_factor * l->jitter, l->cfg.outlier_floor);
+	limit = fmax(l->cfg.outlier_factor * fmax(l->jitter, error), l->cfg.outlier_floor);
 	return fabs(u - predict(l, t)) > limit;
 }
 
@@ -227,7 +270,7 @@ step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s
 		l->epoch = ts_add(l->epoch, ts_from_double(d));
 	l->steps++;
 	l->n = 0;
-	push(l, tk, u);
+	push(l, tk, u, s->error);
 	fit(l, s->error, tp);
 	note_sample(l, tk);
 	return LOOP_STEPPED;
@@ -236,8 +279,7 @@ step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s
 static enum loop_result
 correct(struct loop *l, double tk, double tp, double error)
 {
-	double freq = l->n >= 2 ? -l->slope * 1e6 : l->seg.freq_ppm;
-	double offset;
+	double freq = -l->slope * 1e6, offset;
 
 	freq = fmax(-CLOCK_MAX_FREQ_PPM, fmin(CLOCK_MAX_FREQ_PPM, freq));
 	offset = predict(l, tp) + applied(l, tp);
@@ -278,14 +320,14 @@ loop_update(struct loop *l, const struct loop_sample *s)
 	/* After a gap the old points say little about the oscillator now. */
 	if (l->have_sample && tk - l->last_t > holdover_after(l))
 		l->n = 0;
-	if (is_outlier(l, tk, u)) {
+	if (is_outlier(l, tk, u, s->error)) {
 		l->outliers++;
 		if (++l->outlier_run < l->cfg.outlier_max)
 			return LOOP_OUTLIER;
 		l->n = 0; /* the reference really moved: start again from here */
 	}
 	l->outlier_run = 0;
-	push(l, tk, u);
+	push(l, tk, u, s->error);
 	fit(l, s->error, tp);
 	return correct(l, tk, tp, s->error);
 }

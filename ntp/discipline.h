@@ -12,16 +12,21 @@
  *     accounted, so each sample is turned into the offset the clock would
  *     have had with no correction at all: a straight line, whose slope is the
  *     oscillator's frequency error, plus noise and wander.
- *   - A least-squares line through the last `window` such points gives the
- *     frequency (its standard error is the skew) and the offset now; the
- *     clock's frequency is set to cancel the slope, and the whole predicted
- *     offset is handed to the clock as a slew (which replaces the previous
- *     slew, see clock.h).  The fit is the filter: with n points, the offset
- *     predicted at the end of the window has about 2/sqrt(n) of the samples'
- *     noise.
- *   - A sample further from the line than outlier_factor times the jitter is
- *     ignored; outlier_max of them in a row mean the reference really moved,
- *     and the window restarts from the new sample (frequency kept).
+ *   - A least-squares line through the last `window` such points, each
+ *     weighed by 1/error^2, gives a frequency and its standard error.  It
+ *     is combined with the frequency already held, by inverse variance; the
+ *     held one grows less certain with time (the oscillator wanders), so a
+ *     source as noisy as NMEA cannot move a frequency PPS found, and a
+ *     window restarted after a gap starts from the frequency held.  The
+ *     clock's frequency is set to the combination (its standard error is
+ *     the skew), and the offset the line predicts now is handed to the
+ *     clock as a slew (which replaces the previous slew, see clock.h).  The
+ *     fit is the filter: with n points, the offset predicted at the end of
+ *     the window has about 2/sqrt(n) of the samples' noise.
+ *   - A sample further from the line than outlier_factor times the jitter
+ *     (or its own declared error, if larger) is ignored; outlier_max of
+ *     them in a row mean the reference really moved, and the window
+ *     restarts from the new sample (frequency kept).
  *   - Start: in the first step_updates updates, an offset above
  *     step_threshold is stepped.  Below it, the offset is slewed at the
  *     clock's slew rate: 500 ppm in the kernels, so 100 ms takes 200 s and
@@ -114,11 +119,13 @@ struct loop {
 	double max_slew_ppm;
 	struct timespec epoch;         /* local time 0 of the loop's time axis */
 	struct loop_segment seg, prev; /* corrections in force, and before */
-	/* Window of (time, uncorrected offset) points, oldest first in a ring. */
-	double pt[LOOP_MAX_WINDOW], pu[LOOP_MAX_WINDOW];
+	/* Window of (time, uncorrected offset, weight 1/error^2) points,
+	 * oldest first in a ring. */
+	double pt[LOOP_MAX_WINDOW], pu[LOOP_MAX_WINDOW], pw[LOOP_MAX_WINDOW];
 	int head, n;
-	/* The fit at the last update. */
-	double slope, mean_t, mean_u, sxx, resid_var;
+	/* The line at the last update: its slope is the frequency held. */
+	double slope, mean_t, mean_u;
+	double freq_var, freq_t;       /* ppm^2: slope's variance, as of freq_t */
 	double skew_ppm, jitter, pred_error;
 	double last_t;                 /* time of the last accepted sample */
 	double interval;               /* s between samples expected (loop_set_interval) */

@@ -361,6 +361,89 @@ test_resumes_after_holdover(void **state)
 	assert_true(f.rms <= 0.5e-6);
 }
 
+/* One second of a receiver's NMEA time alone: bias and noise in
+ * milliseconds, declared as stratumd declares them (2 ms). */
+static void
+rig_nmea_second(struct rig *r)
+{
+	struct loop_sample s;
+
+	clock_sim_advance(&r->sim, 1.0 - LABEL_DELAY);
+	clock_now(&r->sim.clock, &s.when);
+	s.offset = clock_sim_offset(&r->sim) + 0.8e-3 + 1e-3 * clock_rng_gauss(&r->noise);
+	s.error = 2e-3;
+	clock_sim_advance(&r->sim, LABEL_DELAY);
+	(void)loop_update(&r->loop, &s);
+}
+
+/* The frequency error the loop leaves, ppm: its correction against what
+ * the simulated oscillator actually does. */
+static double
+freq_error(struct rig *r)
+{
+	struct loop_status st;
+
+	rig_status(r, &st);
+	return st.freq_ppm + clock_sim_osc_ppm(&r->sim);
+}
+
+/*
+ * PPS stops and NMEA's millisecond samples take over: the frequency found
+ * on PPS holds (an unweighted fit through a few NMEA points moved it by
+ * ppm), and when PPS comes back the clock is within 10 us again at once.
+ */
+static void
+test_nmea_after_pps_keeps_the_frequency(void **state)
+{
+	struct rig r;
+	struct figures f;
+	struct loop_status st;
+	double worst = 0.0;
+
+	(void)state;
+	rig_start(&r, 0.0, 30.0, 1e-3, 47, NULL, NULL);
+	rig_run(&r, 900);
+	assert_true(fabs(freq_error(&r)) < 0.05);
+	for (int k = 0; k < 600; k++) {
+		rig_nmea_second(&r);
+		worst = fmax(worst, fabs(freq_error(&r)));
+	}
+	print_message("# NMEA alone for 600 s after PPS: frequency error at most %.3f ppm\n", worst);
+	assert_true(worst < 0.5); /* 0.3 here; an unweighted fit: 500 */
+	measure(&r, 600, 120, &f);
+	rig_status(&r, &st);
+	print_message("# PPS back: <10 us after %d s, then rms %.3f us\n", f.converged, f.rms * 1e6);
+	assert_int_equal(st.state, LOOP_LOCKED);
+	assert_true(f.converged < 120);
+	assert_true(f.rms <= 0.5e-6);
+}
+
+/* A short fix loss (as stratumd_faults does it): holdover, then the same
+ * frequency, so the first samples after it lock again within a few. */
+static void
+test_short_gap_locks_again_at_once(void **state)
+{
+	struct rig r;
+	struct loop_status st;
+	int k;
+
+	(void)state;
+	rig_start(&r, 0.0, -40.0, 1e-3, 53, NULL, NULL);
+	rig_run(&r, 600);
+	clock_sim_advance(&r.sim, 25.0);
+	rig_status(&r, &st);
+	assert_int_equal(st.state, LOOP_HOLDOVER);
+	for (k = 1; k <= 60; k++) {
+		rig_run(&r, 1);
+		rig_status(&r, &st);
+		if (st.state == LOOP_LOCKED)
+			break;
+	}
+	print_message("# after 25 s without samples: locked again after %d\n", k);
+	assert_true(k <= 6);
+	assert_true(fabs(freq_error(&r)) < 0.05);
+}
+
 static void
 test_invalid_samples_are_ignored(void **state)
 {
@@ -632,6 +715,8 @@ main(void)
 		cmocka_unit_test(test_holdover_drift_bounded_by_skew),
 		cmocka_unit_test(test_stopped_before_lock_is_unsynchronised),
 		cmocka_unit_test(test_resumes_after_holdover),
+		cmocka_unit_test(test_nmea_after_pps_keeps_the_frequency),
+		cmocka_unit_test(test_short_gap_locks_again_at_once),
 		cmocka_unit_test(test_invalid_samples_are_ignored),
 		cmocka_unit_test(test_bad_configuration_is_refused),
 		cmocka_unit_test(test_without_control_it_measures_the_free_clock),
