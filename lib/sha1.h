@@ -3,8 +3,10 @@
  * of totp.h, so that the daemons need no crypto library.
  *
  * SHA-1 is broken for collisions; HMAC-SHA1 is not, and it is what RFC 4226
- * and RFC 6238 and every authenticator app use.  Nothing else in outpost may
- * use this module for a new purpose.
+ * and RFC 6238 and every authenticator app use.  The one other use is the
+ * checksum that leap-seconds.list's own format defines (ntp/leapfile.c),
+ * which finds a damaged file, not a forged one.  Nothing else in outpost
+ * may use this module for a new purpose.
  *
  * The context and the HMAC's key blocks hold secret material: sha1_final()
  * and hmac_sha1() wipe what they used (explicit_bzero).  ct_equal() compares
