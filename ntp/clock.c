@@ -51,6 +51,16 @@ clock_step(struct clock *c, double seconds)
 }
 
 int
+clock_set_leap(struct clock *c, enum clock_leap leap)
+{
+	if (leap != CLOCK_LEAP_NONE && leap != CLOCK_LEAP_INSERT && leap != CLOCK_LEAP_DELETE) {
+		errno = EINVAL;
+		return -1;
+	}
+	return c->ops->set_leap(c, leap);
+}
+
+int
 clock_status(struct clock *c, struct clock_status *st)
 {
 	return c->ops->status(c, st);
@@ -126,6 +136,13 @@ ro_step(struct clock *c, double seconds)
 }
 
 static int
+ro_set_leap(struct clock *c, enum clock_leap leap)
+{
+	((struct clock_ro *)c)->leap = leap;
+	return 0;
+}
+
+static int
 ro_status(struct clock *c, struct clock_status *st)
 {
 	struct clock_ro *ro = (struct clock_ro *)c;
@@ -143,6 +160,7 @@ static const struct clock_ops ro_ops = {
 	.set_freq = ro_set_freq,
 	.slew = ro_slew,
 	.step = ro_step,
+	.set_leap = ro_set_leap,
 	.status = ro_status,
 };
 
@@ -154,4 +172,5 @@ clock_ro_init(struct clock_ro *ro)
 	ro->slew_asked = 0.0;
 	ro->stepped = 0.0;
 	ro->steps = 0;
+	ro->leap = CLOCK_LEAP_NONE;
 }

@@ -14,6 +14,8 @@
  *                  one had not yet applied, so the caller always states the
  *                  whole phase correction it still wants (0 cancels).
  *   step(d)        add d seconds at once; cancels a pending slew.
+ *   set_leap(l)    arm the kernel to insert or delete a second at the next
+ *                  UTC midnight (CLOCK_LEAP_NONE disarms): STA_INS/STA_DEL.
  *   status(st)     what is in force now.
  * Operations return 0, or -1 with errno set.
  *
@@ -42,6 +44,8 @@ struct clock_status {
 	bool controlled;      /* false: adjustments are recorded, not applied */
 };
 
+enum clock_leap { CLOCK_LEAP_NONE, CLOCK_LEAP_INSERT, CLOCK_LEAP_DELETE };
+
 struct clock;
 
 struct clock_ops {
@@ -50,6 +54,7 @@ struct clock_ops {
 	int (*set_freq)(struct clock *c, double ppm);
 	int (*slew)(struct clock *c, double seconds);
 	int (*step)(struct clock *c, double seconds);
+	int (*set_leap)(struct clock *c, enum clock_leap leap);
 	int (*status)(struct clock *c, struct clock_status *st);
 };
 
@@ -63,6 +68,7 @@ int clock_now(struct clock *c, struct timespec *ts);
 int clock_set_freq(struct clock *c, double ppm);
 int clock_slew(struct clock *c, double seconds);
 int clock_step(struct clock *c, double seconds);
+int clock_set_leap(struct clock *c, enum clock_leap leap);  /* EINVAL: not a clock_leap */
 int clock_status(struct clock *c, struct clock_status *st);
 const char *clock_name(const struct clock *c);
 
@@ -73,6 +79,7 @@ struct clock_ro {
 	double slew_asked;    /* last slew asked for */
 	double stepped;       /* sum of the steps asked for */
 	unsigned long steps;
+	enum clock_leap leap; /* last leap asked for */
 };
 void clock_ro_init(struct clock_ro *ro);
 

@@ -60,6 +60,21 @@ sys_step(struct clock *c, double seconds)
 	return clock_settime(CLOCK_REALTIME, &now);
 }
 
+/* As clock_sys_open left it, plus the leap to come: the kernel inserts or
+ * deletes it at the next UTC midnight. */
+static int
+sys_set_leap(struct clock *c, enum clock_leap leap)
+{
+	struct timex tx;
+
+	(void)c;
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = MOD_STATUS;
+	tx.status = STA_UNSYNC | (leap == CLOCK_LEAP_INSERT ? STA_INS :
+	    leap == CLOCK_LEAP_DELETE ? STA_DEL : 0);
+	return ntp_adjtime(&tx) < 0 ? -1 : 0;
+}
+
 static int
 sys_status(struct clock *c, struct clock_status *st)
 {
@@ -83,6 +98,7 @@ static const struct clock_ops sys_ops = {
 	.set_freq = sys_set_freq,
 	.slew = sys_slew,
 	.step = sys_step,
+	.set_leap = sys_set_leap,
 	.status = sys_status,
 };
 

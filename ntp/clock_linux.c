@@ -67,6 +67,21 @@ sys_step(struct clock *c, double seconds)
 	return adj(&tx);
 }
 
+/* The status word is ours (clock_sys_open set it): unsynchronised to the
+ * kernel, which then leaves the RTC alone, plus the leap to come. */
+static int
+sys_set_leap(struct clock *c, enum clock_leap leap)
+{
+	struct timex tx;
+
+	(void)c;
+	memset(&tx, 0, sizeof(tx));
+	tx.modes = ADJ_STATUS;
+	tx.status = STA_UNSYNC | (leap == CLOCK_LEAP_INSERT ? STA_INS :
+	    leap == CLOCK_LEAP_DELETE ? STA_DEL : 0);
+	return adj(&tx);
+}
+
 static int
 sys_status(struct clock *c, struct clock_status *st)
 {
@@ -93,6 +108,7 @@ static const struct clock_ops sys_ops = {
 	.set_freq = sys_set_freq,
 	.slew = sys_slew,
 	.step = sys_step,
+	.set_leap = sys_set_leap,
 	.status = sys_status,
 };
 

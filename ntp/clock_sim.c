@@ -93,6 +93,13 @@ sim_step(struct clock *c, double seconds)
 }
 
 static int
+sim_set_leap(struct clock *c, enum clock_leap leap)
+{
+	sim_of(c)->leap = leap;
+	return 0;
+}
+
+static int
 sim_status(struct clock *c, struct clock_status *st)
 {
 	struct clock_sim *s = sim_of(c);
@@ -110,6 +117,7 @@ static const struct clock_ops sim_ops = {
 	.set_freq = sim_set_freq,
 	.slew = sim_slew,
 	.step = sim_step,
+	.set_leap = sim_set_leap,
 	.status = sim_status,
 };
 

@@ -58,6 +58,7 @@ struct clock_sim {
 	double wander;
 	struct clock_rng rng;
 	unsigned long steps;
+	enum clock_leap leap;  /* armed, not simulated: tests read it */
 };
 
 void clock_sim_init(struct clock_sim *s, const struct clock_sim_config *cfg);

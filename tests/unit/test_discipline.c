@@ -523,8 +523,17 @@ unc_status(struct clock *c, struct clock_status *st)
 	return 0;
 }
 
+static int
+unc_no_leap(struct clock *c, enum clock_leap leap)
+{
+	(void)c;
+	(void)leap;
+	return 0;
+}
+
 static const struct clock_ops unc_ops = {
-	"uncontrolled", unc_now, unc_ignore, unc_ignore, unc_ignore, unc_status,
+	.name = "uncontrolled", .now = unc_now, .set_freq = unc_ignore, .slew = unc_ignore,
+	.step = unc_ignore, .set_leap = unc_no_leap, .status = unc_status,
 };
 
 static void
