@@ -114,6 +114,24 @@ num(const char *json, const char *section, const char *key)
 /* Each printed value gets its own buffer: they are all alive in one printf. */
 #define F(i, sec, key) field(j, sec, key, v[i], sizeof(v[0]))
 
+/* Said only when there is something to say: a leap to come, or a leapfile. */
+static void
+show_leap(const char *j)
+{
+	char v[4][64];
+
+	if (strcmp(F(0, "leap", "announced"), "none") != 0 && strcmp(v[0], "-") != 0)
+		printf("  leap second: %s at the end of this month%s\n", v[0],
+		    strcmp(F(1, "leap", "armed"), "true") == 0 ? " (armed in the kernel)" : "");
+	if (strcmp(F(0, "leap", "leapfile"), "") == 0 || strcmp(v[0], "-") == 0)
+		return;
+	if (strcmp(F(1, "leap", "expired"), "-") == 0)
+		printf("  leapfile %s NOT READ (see the log)\n", v[0]);
+	else
+		printf("  leapfile %s: TAI-UTC %s s%s\n", v[0], F(2, "leap", "tai_utc"),
+		    strcmp(v[1], "true") == 0 ? ", EXPIRED: update tzdata" : "");
+}
+
 static void
 show_stratumd(const char *j)
 {
@@ -131,6 +149,7 @@ show_stratumd(const char *j)
 		    F(1, "selection", "status"), F(2, "selection", "agree"), F(3, "selection", "fit"));
 	if (strcmp(F(0, "selection", "gps_falseticker"), "true") == 0)
 		printf("  the GPS receiver DISAGREES with the servers: not served as stratum 1\n");
+	show_leap(j);
 	printf("  offset %+.3f us  jitter %.3f us  frequency %+.3f ppm  error %.3f us\n",
 	    num(j, "sync", "offset") * 1e6, num(j, "sync", "jitter") * 1e6,
 	    num(j, "sync", "frequency_ppm"), num(j, "sync", "error") * 1e6);

@@ -417,6 +417,18 @@ d_statedir(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return cfg_string(l->argv[1], c->state_dir, sizeof(c->state_dir), err, errlen);
 }
 
+/* Read now, so that a configuration check finds a damaged file. */
+static int
+d_leapfile(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	struct leapfile lf;
+
+	if (cfg_string(l->argv[1], c->leapfile, sizeof(c->leapfile), err, errlen) == -1)
+		return -1;
+	return leapfile_load(c->leapfile, &lf, err, errlen);
+}
+
 static int
 d_statsdir(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
@@ -511,6 +523,7 @@ static const struct cfg_directive directives[] = {
 	{ "makestep", 2, 2, d_makestep },
 	{ "holdover", 1, 1, d_holdover },
 	{ "statedir", 1, 1, d_statedir },
+	{ "leapfile", 1, 1, d_leapfile },
 	{ "statsdir", 1, 1, d_statsdir },
 	{ "statistics", 1, 3, d_statistics },
 	{ "control", 1, 3, d_control },

@@ -107,6 +107,7 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_double(&w, "jitter", ss->sel.jitter, 9);
 	jsonw_bool(&w, "gps_falseticker", gps_falseticker(sd));
 	jsonw_end(&w);
+	leap_json(sd, &w);
 	sources_peers_json(sd, &w);
 	jsonw_begin(&w, "gps");
 	jsonw_str(&w, "device", sd->conf.gps_device);

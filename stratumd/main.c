@@ -59,6 +59,7 @@ on_tick(void *arg)
 	if (sd->have_gps)
 		gps_tick(sd);
 	sources_tick(sd);
+	leap_tick(sd);
 	sync_tick(sd);
 	ev_timer_add(sd->ev, TICK_MS, on_tick, sd);
 }
@@ -182,6 +183,7 @@ main(int argc, char **argv)
 	ev_signal(sd.ev, SIGHUP, on_hup, &sd);
 
 	setup_clock(&sd);
+	leap_init(&sd);
 	sd.have_gps = sd.conf.gps_device[0] != '\0';
 	if (sd.have_gps && gps_open(&sd) == -1)
 		fatalx("cannot start without the receiver");

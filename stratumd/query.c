@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "mode6.h"
 #include "stratumd.h"
@@ -228,6 +229,56 @@ v_zero(struct query *q, struct mode6_text *t, const char *n)
 	mode6_put(t, n, "0");
 }
 
+/* From the leapfile, as ntpd gives them: TAI-UTC now, and the last leap
+ * and the file's expiry as YYYYMMDDHHMM; 0 without a file. */
+static void
+v_tai(struct query *q, struct mode6_text *t, const char *n)
+{
+	const struct stratumd_leap *lp = &q->sd->leap;
+	struct leap_now ln;
+
+	if (!lp->have_file) {
+		mode6_put(t, n, "0");
+		return;
+	}
+	leapfile_at(&lp->file, (int64_t)q->local.tv_sec, &ln);
+	mode6_put(t, n, "%d", ln.tai_utc);
+}
+
+static void
+put_minutes(struct mode6_text *t, const char *n, int64_t when)
+{
+	time_t s = (time_t)when;
+	struct tm tm;
+	char text[32];
+
+	if (gmtime_r(&s, &tm) == NULL || strftime(text, sizeof(text), "%Y%m%d%H%M", &tm) == 0)
+		snprintf(text, sizeof(text), "0");
+	mode6_put(t, n, "%s", text);
+}
+
+static void
+v_leapsec(struct query *q, struct mode6_text *t, const char *n)
+{
+	const struct stratumd_leap *lp = &q->sd->leap;
+
+	if (!lp->have_file)
+		mode6_put(t, n, "0");
+	else
+		put_minutes(t, n, lp->file.entry[lp->file.n - 1].when);
+}
+
+static void
+v_expire(struct query *q, struct mode6_text *t, const char *n)
+{
+	const struct stratumd_leap *lp = &q->sd->leap;
+
+	if (!lp->have_file)
+		mode6_put(t, n, "0");
+	else
+		put_minutes(t, n, lp->file.expires);
+}
+
 static void
 v_peeradr(struct query *q, struct mode6_text *t, const char *n)
 {
@@ -312,9 +363,9 @@ static const struct var sys_vars[] = {
 	{ "sys_jitter", v_sys_jitter, true },
 	{ "clk_jitter", v_clk_jitter, true },
 	{ "clk_wander", v_clk_wander, true },
-	{ "tai", v_zero, true },
-	{ "leapsec", v_zero, false },
-	{ "expire", v_zero, false },
+	{ "tai", v_tai, true },
+	{ "leapsec", v_leapsec, false },
+	{ "expire", v_expire, false },
 	{ "rootdist", v_sys_rootdist, false },
 	{ "peeradr", v_peeradr, false },
 	{ "peermode", v_peermode, false },

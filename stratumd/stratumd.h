@@ -29,6 +29,7 @@
 #include "discipline.h"
 #include "evloop.h"
 #include "jsonw.h"
+#include "leapfile.h"
 #include "mode6.h"
 #include "netacl.h"
 #include "nmea.h"
@@ -105,6 +106,7 @@ struct stratumd_conf {
 	char export_sock[CONF_PATH];
 	int export_shm;             /* -1: none */
 	char user[64];              /* drop to this user; "" stays root */
+	char leapfile[CONF_PATH];   /* leap-seconds.list; "" none */
 };
 
 struct stratumd_gps {
@@ -197,6 +199,17 @@ struct sync_ref {
 	double root_delay, root_disp;
 };
 
+/* The leap second (leap.c). */
+struct stratumd_leap {
+	struct leapfile file;
+	bool have_file;
+	time_t mtime;               /* of the file read */
+	double next_check;          /* monotonic s */
+	enum ntp_leap announced;
+	int64_t at;                 /* Unix s it takes effect, when announced */
+	enum clock_leap armed;      /* in the kernel (or asked of clock_ro) */
+};
+
 struct stratumd {
 	struct stratumd_conf conf;
 	const char *conf_path;
@@ -211,6 +224,7 @@ struct stratumd {
 	bool have_gps;
 	struct stratumd_sources sources;
 	struct sync_ref ref;
+	struct stratumd_leap leap;
 	struct mode6_text query_text; /* the answer being built (query.c) */
 	struct ntps server;
 	struct rl_table *rl;
@@ -252,6 +266,13 @@ double sources_now(void);
 struct source *sources_by_associd(struct stratumd *sd, uint16_t associd);
 const char *source_kind_name(enum source_kind k);
 int sources_peers_json(struct stratumd *sd, struct jsonw *w);
+
+/* leap.c */
+void leap_init(struct stratumd *sd);
+void leap_tick(struct stratumd *sd);
+/* LI for the answers: as of the last tick. */
+enum ntp_leap leap_announced(const struct stratumd *sd);
+void leap_json(const struct stratumd *sd, struct jsonw *w);
 
 /* resolve.c */
 int resolve_start(struct stratumd *sd, int up);

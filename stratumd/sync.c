@@ -134,7 +134,7 @@ sync_server_state(struct stratumd *sd, struct ntp_server_state *ns)
 	ns->root_dispersion = r->root_disp + st.error + ldexp(1.0, sd->precision);
 	if (st.since_update >= 0)
 		ns->reference = ts_sub(now, ts_from_double(st.since_update));
-	ns->leap = sources_leap(sd);
+	ns->leap = leap_announced(sd);
 }
 
 static void
