@@ -18,6 +18,10 @@ conf_defaults(struct stratumd_conf *c)
 	c->ratelimit = true;
 	c->rl.interval_ms = 1000;
 	c->rl.burst = 16;
+	/* ntpq -p asks once per association, back to back. */
+	c->query_ratelimit = true;
+	c->query_rl.interval_ms = 62;
+	c->query_rl.burst = 64;
 	c->clock_control = true;
 	loop_default_config(&c->loop);
 	sel_default_conf(&c->sel);
@@ -339,16 +343,16 @@ d_deny(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return acl_directive(ctx, l, false, err, errlen);
 }
 
-/* ratelimit off | ratelimit [interval S] [burst N] */
+/* off | [interval S] [burst N]: ratelimit's and query-ratelimit's words */
 static int
-d_ratelimit(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+parse_ratelimit(const struct cfg_line *l, bool *on, struct rl_conf *rl, char *err,
+    size_t errlen)
 {
-	struct stratumd_conf *c = ctx;
 	double secs;
 	uint64_t v;
 
 	if (l->argc == 2 && strcasecmp(l->argv[1], "off") == 0) {
-		c->ratelimit = false;
+		*on = false;
 		return 0;
 	}
 	if ((l->argc - 1) % 2 != 0) {
@@ -359,18 +363,32 @@ d_ratelimit(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 		if (strcasecmp(l->argv[i], "interval") == 0) {
 			if (cfg_double(l->argv[i + 1], 0.001, 3600, &secs, err, errlen) == -1)
 				return -1;
-			c->rl.interval_ms = (int64_t)(secs * 1000 + 0.5);
+			rl->interval_ms = (int64_t)(secs * 1000 + 0.5);
 		} else if (strcasecmp(l->argv[i], "burst") == 0) {
 			if (cfg_uint(l->argv[i + 1], 1, 1024, &v, err, errlen) == -1)
 				return -1;
-			c->rl.burst = (int)v;
+			rl->burst = (int)v;
 		} else {
 			snprintf(err, errlen, "unknown keyword '%s' (interval, burst)", l->argv[i]);
 			return -1;
 		}
 	}
-	c->ratelimit = true;
+	*on = true;
 	return 0;
+}
+
+static int
+d_ratelimit(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	return parse_ratelimit(l, &c->ratelimit, &c->rl, err, errlen);
+}
+
+static int
+d_query_ratelimit(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct stratumd_conf *c = ctx;
+	return parse_ratelimit(l, &c->query_ratelimit, &c->query_rl, err, errlen);
 }
 
 static int
@@ -519,6 +537,7 @@ static const struct cfg_directive directives[] = {
 	{ "maxdist", 1, 1, d_maxdist },
 	{ "deny", 0, 1, d_deny },
 	{ "ratelimit", 1, 4, d_ratelimit },
+	{ "query-ratelimit", 1, 4, d_query_ratelimit },
 	{ "clock-control", 1, 1, d_clock_control },
 	{ "makestep", 2, 2, d_makestep },
 	{ "holdover", 1, 1, d_holdover },

@@ -145,6 +145,8 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_int(&w, "malformed", (long long)sd->server.stats.malformed);
 	jsonw_int(&w, "not_request", (long long)sd->server.stats.not_request);
 	jsonw_int(&w, "rate_dropped", (long long)sd->server.stats.rate_dropped);
+	jsonw_int(&w, "queries", (long long)sd->server.stats.control);
+	jsonw_int(&w, "queries_limited", (long long)sd->query_limited);
 	jsonw_end(&w);
 	jsonw_end(&w);
 	return jsonw_finish_line(&w);

@@ -119,6 +119,14 @@ setup_server(struct stratumd *sd)
 		if (sd->rl == NULL)
 			fatal("rate limiter");
 	}
+	if (sd->conf.query_ratelimit) {
+		/* Only networks with `allow ... query` get answers worth limiting,
+		 * and every other address only a header: a small table will do. */
+		sd->query_rl = rl_new(4096, &sd->conf.query_rl, ((uint64_t)getpid() << 32) ^
+		    (uint64_t)ts_now_real().tv_nsec ^ 0x9e3779b97f4a7c15u);
+		if (sd->query_rl == NULL)
+			fatal("rate limiter");
+	}
 	ntps_init(&sd->server, &sd->conf.acl, sd->rl, server_now, sd);
 	sd->server.control = query_answer;
 	sd->server.control_arg = sd;
@@ -212,6 +220,7 @@ main(int argc, char **argv)
 	export_close(&sd);
 	ntps_close(&sd.server);
 	rl_free(sd.rl);
+	rl_free(sd.query_rl);
 	ev_free(sd.ev);
 	log_info("stopped");
 	return 0;

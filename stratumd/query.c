@@ -8,7 +8,9 @@
  *
  * Who may ask: localhost, and the networks of `allow NET query` lines.
  * Anyone else gets one 12-byte "permission denied" answer (never more
- * than they sent).  Writes, configuration and traps want keys stratumd
+ * than they sent).  Requests from other than localhost pass a rate limit
+ * of their own (query-ratelimit): one request can draw several fragments,
+ * so over the limit there is no answer at all.  Writes, configuration and traps want keys stratumd
  * does not have: permission denied; mrulist (REQ_NONCE, READ_MRU) is not
  * kept: bad opcode.
  *
@@ -831,20 +833,32 @@ readvar(struct query *q, const struct ntps_pkt *p, const struct mode6_request *r
 }
 
 static bool
-may_query(const struct stratumd *sd, const struct sockaddr_storage *ss)
+from_localhost(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)ss;
-		if ((ntohl(in->sin_addr.s_addr) >> 24) == 127)
-			return true;
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)ss;
-		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-			return true;
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127)
-			return true;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
 	}
-	return acl_permits(&sd->conf.query_acl, (const struct sockaddr *)ss);
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+		    (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && in6->sin6_addr.s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/* Localhost is never limited (as chrony's cmdratelimit): ntpq there is
+ * the owner's, and a loop of `ntpq -p` must not lose answers. */
+static bool
+query_limited(struct stratumd *sd, const struct sockaddr_storage *ss)
+{
+	if (sd->query_rl == NULL || from_localhost(ss))
+		return false;
+	if (rl_check(sd->query_rl, (const struct sockaddr *)ss, ts_to_ms(ts_now_mono())) ==
+	    RL_PASS)
+		return false;
+	sd->query_limited++;
+	return true;
 }
 
 bool
@@ -856,10 +870,14 @@ query_answer(void *arg, struct ntps_pkt *p)
 
 	if (mode6_parse(p->buf, p->len, &rq) != MODE6_OK)
 		return false;
+	/* Mode 6 has no kiss-o'-death: over the limit, silence. */
+	if (query_limited(sd, &p->peer))
+		return false;
 	memset(&q, 0, sizeof(q));
 	q.sd = sd;
 	sync_server_state(sd, &q.ns);
-	if (!may_query(sd, &p->peer)) {
+	if (!from_localhost(&p->peer) &&
+	    !acl_permits(&sd->conf.query_acl, (const struct sockaddr *)&p->peer)) {
 		/* One header, in place: never more than the request. */
 		size_t n = mode6_error(&rq, MODE6_ERR_PERMISSION, (uint8_t)sys_leap(&q), p->buf,
 		    p->len);

@@ -94,6 +94,8 @@ struct stratumd_conf {
 	struct acl query_acl;       /* who may use mode 6 besides localhost */
 	bool ratelimit;
 	struct rl_conf rl;
+	bool query_ratelimit;       /* mode 6 from other than localhost */
+	struct rl_conf query_rl;
 	/* discipline */
 	bool clock_control;
 	struct loop_config loop;
@@ -228,6 +230,8 @@ struct stratumd {
 	struct mode6_text query_text; /* the answer being built (query.c) */
 	struct ntps server;
 	struct rl_table *rl;
+	struct rl_table *query_rl;  /* NULL: mode 6 not limited */
+	uint64_t query_limited;     /* mode 6 requests dropped by it */
 	struct ctlsrv *control;
 	int export_fd;
 	struct shm_export shm;

@@ -291,6 +291,8 @@ listen 127.0.0.1
 port 124
 deny 127.0.0.2
 ratelimit interval 1 burst 2
+allow 10.77.0.3 query
+query-ratelimit interval 1 burst 4
 statedir $T/second
 control $T/second.sock
 EOF
@@ -322,6 +324,61 @@ case $out in
 *"stratum=16"*"answers=1") ok "127.0.0.3, not denied, is answered" ;;
 *) not_ok "127.0.0.3, not denied, is answered ($out)" ;;
 esac
+
+# ---- mode 6 from elsewhere: who may ask, and a limit that holds ----
+
+# Two addresses of the namespace's own that are not loopback: 10.77.0.3
+# may query (allow ... query), 10.77.0.2 may not.
+in_ns ip addr add 10.77.0.2/32 dev lo
+in_ns ip addr add 10.77.0.3/32 dev lo
+# READSTAT requests, back to back; prints "answers=N bytes=B errors=E".
+cat >"$T/m6.py" <<'EOF2'
+import socket, struct, sys, time
+src, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+s.connect(("127.0.0.1", port))
+for i in range(count):
+    s.send(struct.pack("!BBHHHHH", 4 << 3 | 6, 1, i + 1, 0, 0, 0, 0))
+s.settimeout(0.1)
+n = nbytes = errors = 0
+end = time.time() + 1.0
+while time.time() < end:
+    try:
+        r = s.recv(2048)
+    except socket.timeout:
+        continue
+    n += 1
+    nbytes += len(r)
+    errors += len(r) >= 2 and r[1] & 0x40 != 0
+print("answers=%d bytes=%d errors=%d" % (n, nbytes, errors))
+EOF2
+m6() { in_ns python3 "$T/m6.py" "$@"; }
+out=$(m6 10.77.0.2 124 1)
+expect_eq "mode 6 from a host without 'query': one 12-byte error answer" \
+    "answers=1 bytes=12 errors=1" "$out"
+out=$(m6 10.77.0.3 124 1)
+case $out in
+"answers=1 bytes="*" errors=0") ok "mode 6 from an 'allow ... query' host: answered ($out)" ;;
+*) not_ok "mode 6 from an 'allow ... query' host: answered ($out)" ;;
+esac
+# The limit (interval 1 burst 4) has 3 tokens left after the one above;
+# 50 back to back within a second can draw at most 3 + 1 refilled.
+q0=$(counter "$T/second.sock" server queries_limited)
+out=$(m6 10.77.0.3 124 50)
+n=$(echo "$out" | sed 's/answers=\([0-9]*\).*/\1/')
+if [ "$n" -ge 3 ] && [ "$n" -le 5 ]; then ok "50 queries from an allowed host: $n answered"
+else not_ok "50 queries from an allowed host: 3 to 5 answered ($out)"; fi
+expect_eq "the others counted as limited" $((50 - n)) \
+    "$(( $(counter "$T/second.sock" server queries_limited) - q0 ))"
+# Refusals are limited too: a spoofed flood is not reflected.
+out=$(m6 10.77.0.2 124 50)
+n=$(echo "$out" | sed 's/answers=\([0-9]*\).*/\1/')
+if [ "$n" -ge 3 ] && [ "$n" -le 5 ]; then ok "50 queries from a refused host: $n errors sent"
+else not_ok "50 queries from a refused host: 3 to 5 errors sent ($out)"; fi
+# Localhost is never limited (chrony's cmdratelimit does the same).
+expect_eq "50 queries from localhost: all answered" 50 \
+    "$(m6 127.0.0.1 124 50 | sed 's/answers=\([0-9]*\).*/\1/')"
 
 # chrony must refuse what an unsynchronised server says: the check above
 # that it accepts stratumd's answers could fail.

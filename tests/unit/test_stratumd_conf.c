@@ -81,6 +81,31 @@ test_seed_setup(void **state)
 	assert_string_equal(c.listen[0], "0.0.0.0");
 	assert_string_equal(c.listen[1], "::");
 	assert_true(c.clock_control);
+	/* mode 6 from elsewhere: 16 a second after a burst of 64 */
+	assert_true(c.query_ratelimit);
+	assert_int_equal(c.query_rl.interval_ms, 62);
+	assert_int_equal(c.query_rl.burst, 64);
+}
+
+static void
+test_query_ratelimit(void **state)
+{
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&c, "gps /dev/gps0\nquery-ratelimit interval 0.5 burst 4\n",
+	    err, sizeof(err)), 0);
+	assert_true(c.query_ratelimit);
+	assert_int_equal(c.query_rl.interval_ms, 500);
+	assert_int_equal(c.query_rl.burst, 4);
+	assert_true(c.ratelimit);                /* the NTP one is apart */
+	assert_int_equal(c.rl.burst, 16);
+	assert_int_equal(parse(&c, "gps /dev/gps0\nquery-ratelimit off\n", err, sizeof(err)), 0);
+	assert_false(c.query_ratelimit);
+	assert_int_equal(parse(&c, "gps /dev/gps0\nquery-ratelimit burst 0\n", err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "stratumd.conf:2: value 0 out of range 1..1024");
 }
 
 static void
@@ -208,6 +233,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_setup),
 		cmocka_unit_test(test_deny_list_is_open),
+		cmocka_unit_test(test_query_ratelimit),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_upstream_lines),
 	};
