@@ -233,52 +233,48 @@ v_zero(struct query *q, struct mode6_text *t, const char *n)
 
 /* From the leapfile, as ntpd gives them: TAI-UTC now, and the last leap
  * and the file's expiry as YYYYMMDDHHMM; 0 without a file. */
+/* tai, leapsec and expire come from the leapfile, and like ntpd's they
+ * are left out without one. */
 static void
 v_tai(struct query *q, struct mode6_text *t, const char *n)
 {
 	const struct stratumd_leap *lp = &q->sd->leap;
 	struct leap_now ln;
 
-	if (!lp->have_file) {
-		mode6_put(t, n, "0");
+	if (!lp->have_file)
 		return;
-	}
 	leapfile_at(&lp->file, (int64_t)q->local.tv_sec, &ln);
 	mode6_put(t, n, "%d", ln.tai_utc);
 }
 
+/* To the minute, as ntpsec's ntpd writes it (classic ntpd 4.2.8 wrote
+ * YYYYMMDDHHMM: ntpq of either shows the text as it came). */
 static void
-put_minutes(struct mode6_text *t, const char *n, int64_t when)
+put_leapfile_time(const struct query *q, struct mode6_text *t, const char *n, bool expiry)
 {
-	time_t s = (time_t)when;
+	const struct stratumd_leap *lp = &q->sd->leap;
+	time_t s;
 	struct tm tm;
 	char text[32];
 
-	if (gmtime_r(&s, &tm) == NULL || strftime(text, sizeof(text), "%Y%m%d%H%M", &tm) == 0)
-		snprintf(text, sizeof(text), "0");
-	mode6_put(t, n, "%s", text);
+	if (!lp->have_file)
+		return;
+	/* leapsec: the last leap the file lists, when TAI-UTC changed */
+	s = (time_t)(expiry ? lp->file.expires : lp->file.entry[lp->file.n - 1].when);
+	if (gmtime_r(&s, &tm) != NULL && strftime(text, sizeof(text), "%Y-%m-%dT%H:%MZ", &tm) > 0)
+		mode6_put(t, n, "%s", text);
 }
 
 static void
 v_leapsec(struct query *q, struct mode6_text *t, const char *n)
 {
-	const struct stratumd_leap *lp = &q->sd->leap;
-
-	if (!lp->have_file)
-		mode6_put(t, n, "0");
-	else
-		put_minutes(t, n, lp->file.entry[lp->file.n - 1].when);
+	put_leapfile_time(q, t, n, false);
 }
 
 static void
 v_expire(struct query *q, struct mode6_text *t, const char *n)
 {
-	const struct stratumd_leap *lp = &q->sd->leap;
-
-	if (!lp->have_file)
-		mode6_put(t, n, "0");
-	else
-		put_minutes(t, n, lp->file.expires);
+	put_leapfile_time(q, t, n, true);
 }
 
 static void

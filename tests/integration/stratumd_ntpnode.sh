@@ -8,11 +8,14 @@
 #   (a) ntpq -pn: eight associations in configuration order, PPS 'o', the
 #       62 ms server 'x', the peer shown as type s; clients get stratum 1,
 #       refid PPS; rv, sysinfo, kerninfo, cv and `rv &N` answer.
+#   (a2) PPS stopped: the prefer server steers (stratum 2), NMEA never
+#       does; PPS back: stratum 1 again.  chronyd -Q at each step.
 #   (b) a server stopped with SIGSTOP: reach decays, it is dropped from
 #       selection; after SIGCONT it is used again.
 #   (c) a receiver whose PPS is 50 ms wrong is a falseticker: the servers
 #       steer, clients see stratum 2 and a server's address, status says so.
-#   (d) no receiver, no servers: the peer alone; then nothing: holdover.
+#   (d) no receiver, no servers: the peer alone; then nothing: holdover
+#       (chronyd -Q takes our time at both steps).
 #   (e) a pool name with four addresses: three members; one that stops
 #       answering is dropped and the fourth takes its place.
 #
@@ -108,6 +111,7 @@ port=123
 	echo "statedir $T"
 	echo "statsdir $T"
 	echo "statistics loopstats peerstats"
+	echo "leapfile $CORPUS/ntp/leap-seconds.list"
 	echo "control $T/control.sock"
 	echo "clock-control no"
 } >"$T/stratumd.conf"
@@ -219,6 +223,11 @@ case "$cv" in
 *'timecode="$GPRMC'*) ok "(a) ntpq cv shows the receiver's last RMC" ;;
 *) not_ok "(a) ntpq cv shows the receiver's last RMC"; echo "$cv" | sed 's/^/# /' ;;
 esac
+# Debian's tzdata copy: TAI-UTC 37 s since 2017, expired on 2026-06-28.
+# (ntpq quotes a value that is no number: it does so for ntpsec's ntpd.)
+expect_eq "(a) ntpq rv tai,leapsec,expire: the leapfile's, as ntpsec's ntpd writes them" \
+    'tai=37, leapsec="2017-01-01T00:00Z", expire="2026-06-28T00:00Z"' \
+    "$(ntpq -c "rv 0 tai,leapsec,expire" 127.0.0.1 | grep -v '^associd' | tr -d '\r\n')"
 rva=$(ntpq -c "rv &7" 127.0.0.1)
 case "$rva" in
 *"srcadr=127.0.0.15"*"stratum=2"*) ok "(a) ntpq rv &7 reads the seventh association" ;;
@@ -228,6 +237,33 @@ as=$(ntpq -c as 127.0.0.1)
 expect_eq "(a) ntpq as: eight associations, all configured" 8 "$(echo "$as" | grep -c ' yes ')"
 check "(a) peerstats has lines for servers and refclocks" \
     sh -c "cat $T/peerstats.* | grep -q ' 127.0.0.12 ' && cat $T/peerstats.* | grep -q ' 127.127.22.0 '"
+
+# ---- (a2) PPS stops while the servers answer, then comes back ----
+# NMEA alone is milliseconds noisy: the servers are better, and the prefer
+# one steers (ntpd does the same: its NMEA driver is a cluster outlier).
+sim pps stop >/dev/null
+if wait_for 40 answer_has "stratum=2 refid=127.0.0.13"; then
+	ok "(a2) PPS stopped: the prefer server steers, clients see stratum 2 and its address"
+else
+	not_ok "(a2) PPS stopped: the prefer server steers ($(answer))"
+	ntpq -pn 127.0.0.1 | sed 's/^/# /'
+fi
+check "(a2) the log says what clients see" \
+    grep -q "following 127.0.0.13 (127.0.0.13); clients see stratum 2, refid 127.0.0.13" "$T/stratumd.log"
+case "$(tally 'GPS_NMEA(0)')" in
+'*' | 'o') not_ok "(a2) NMEA does not steer ($(row 'GPS_NMEA(0)'))" ;;
+*) ok "(a2) NMEA does not steer ($(tally 'GPS_NMEA(0)'))" ;;
+esac
+if client_accepts; then ok "(a2) chronyd -Q takes our time at stratum 2"
+else not_ok "(a2) chronyd -Q takes our time at stratum 2 ($(answer))"; fi
+sim pps start >/dev/null
+if wait_for 60 answer_has "stratum=1 refid=PPS"; then
+	ok "(a2) PPS back: clients see stratum 1, refid PPS again"
+else
+	not_ok "(a2) PPS back: clients see stratum 1, refid PPS again ($(answer))"
+fi
+if client_accepts; then ok "(a2) chronyd -Q takes our time again"
+else not_ok "(a2) chronyd -Q takes our time again ($(answer))"; fi
 
 # ---- (b) a server stops answering, then comes back ----
 kill -STOP "$(chrony_pid 12)"
@@ -274,6 +310,8 @@ else
 	not_ok "(d) servers gone: the peer steers, clients see its stratum + 1 ($(answer))"
 	ntpq -pn 127.0.0.1 | sed 's/^/# /'
 fi
+if client_accepts; then ok "(d) chronyd -Q takes the peer's time from us"
+else not_ok "(d) chronyd -Q takes the peer's time from us ($(answer))"; fi
 kill -STOP "$(chrony_pid 16)"
 if wait_for 40 grep -q 'no source to follow' "$T/stratumd.log"; then
 	ok "(d) nothing left: stratumd says so and holds over"
@@ -290,6 +328,8 @@ else
 fi
 if answer_has "li=0 stratum=4"; then ok "(d) in holdover, still answering as before ($(answer))"
 else not_ok "(d) in holdover, still answering as before ($(answer))"; fi
+if client_accepts; then ok "(d) chronyd -Q takes our time in holdover"
+else not_ok "(d) chronyd -Q takes our time in holdover ($(answer))"; fi
 for n in 11 12 13 14 15 16; do kill -CONT "$(chrony_pid $n)"; done
 stop_pid "$sd_pid"
 
