@@ -26,7 +26,7 @@
 struct ntp_server_state {
 	bool synchronised;
 	uint8_t stratum;            /* 1 when locked to PPS/GPS */
-	uint32_t refid;             /* ntp_refid_ascii("PPS") or an IPv4 address */
+	uint32_t refid;             /* ntp_refid_ascii("PPS") or ntp_refid_from_addr() */
 	int8_t precision;
 	double root_delay;          /* seconds */
 	double root_dispersion;     /* seconds, already grown since the last update */

@@ -1,8 +1,10 @@
 /*
  * ntp_wire: NTPv4 packet decode/encode and timestamp conversion.
  */
+#include <netinet/in.h>
 #include <string.h>
 
+#include "md5.h"
 #include "ntp_wire.h"
 
 static uint32_t
@@ -141,6 +143,19 @@ ntp_refid_ascii(const char *s)
 	for (int i = 0; i < 4 && s[i] != '\0'; i++)
 		b[i] = (uint8_t)s[i];
 	return get32(b);
+}
+
+uint32_t
+ntp_refid_from_addr(const struct sockaddr_storage *ss)
+{
+	uint8_t d[MD5_DIGEST_LEN];
+
+	if (ss->ss_family == AF_INET)
+		return get32((const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr);
+	if (ss->ss_family != AF_INET6)
+		return 0;
+	md5(((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr, 16, d);
+	return get32(d);
 }
 
 uint64_t

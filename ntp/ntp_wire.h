@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define NTP_HEADER_LEN 48
@@ -72,6 +73,17 @@ size_t ntp_encode(const struct ntp_packet *p, uint8_t *buf, size_t len);
 
 /* refid from up to four ASCII characters ("GPS", "PPS", "RATE"). */
 uint32_t ntp_refid_ascii(const char *s);
+
+/*
+ * refid of a server we are synchronised to (RFC 5905 section 7.3), in the
+ * byte order of struct ntp_packet: an IPv4 address as it is (192.0.2.1 is
+ * 0xc0000201); for IPv6, the first four bytes of the MD5 hash of the 16
+ * address bytes, the first the most significant, so that they go on the
+ * wire in the hash's order.  That is what chrony (UTI_IPToRefid) and ntpd
+ * and ntpsec (addr2refid) send, and what they compare with the hash of
+ * their own addresses to find a loop.  0 for any other family.
+ */
+uint32_t ntp_refid_from_addr(const struct sockaddr_storage *ss);
 
 uint64_t ntp_ts_from_timespec(struct timespec t);
 struct timespec ntp_ts_to_timespec(uint64_t ts, time_t pivot);

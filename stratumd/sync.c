@@ -4,14 +4,13 @@
  * statistics).
  *
  * The server says stratum 1 and refid PPS or GPS while the receiver
- * steers, stratum N+1 and refid the server's address while an upstream
- * server does (its root delay and dispersion added to ours), LI 3 and
- * stratum 16 when the loop is neither locked nor in holdover.  Its root
- * dispersion grows with the loop's error bound in holdover.
+ * steers, stratum N+1 and refid the server's address (an IPv6 one hashed,
+ * see ntp_refid_from_addr) while an upstream server does (its root delay
+ * and dispersion added to ours), LI 3 and stratum 16 when the loop is
+ * neither locked nor in holdover.  Its root dispersion grows with the
+ * loop's error bound in holdover.
  */
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,22 +21,6 @@
 #define PPS_ERROR 1e-6       /* a GPIO PPS edge's timestamping error, s */
 #define NMEA_ERROR 2e-3      /* an NMEA burst start's, s */
 #define DRIFT_SAVE_S 3600
-
-/* Refid of an upstream server for our answers: its IPv4 address.  For
- * IPv6, RFC 5905 asks for the first four bytes of the address's MD5 hash;
- * this is an FNV-1a fold of it instead (no MD5 in the tree), so an ntpd
- * synchronised to us over IPv6 cannot see the loop: a known difference. */
-static uint32_t
-upstream_refid(const struct source *s)
-{
-	if (s->addr.ss_family == AF_INET)
-		return ntohl(((const struct sockaddr_in *)&s->addr)->sin_addr.s_addr);
-	const uint8_t *a = ((const struct sockaddr_in6 *)&s->addr)->sin6_addr.s6_addr;
-	uint32_t h = 2166136261u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a[i]) * 16777619u;
-	return h;
-}
 
 void
 sync_reference(const struct stratumd *sd, const struct source *s, struct sync_ref *r)
@@ -52,7 +35,7 @@ sync_reference(const struct stratumd *sd, const struct source *s, struct sync_re
 	}
 	const struct assoc *a = &s->assoc;
 	r->stratum = (uint8_t)(a->stratum + 1 > 15 ? 15 : a->stratum + 1);
-	r->refid = upstream_refid(s);
+	r->refid = ntp_refid_from_addr(&s->addr);
 	r->root_delay = a->rootdelay + a->filter.delay;
 	r->root_disp = a->rootdisp + a->filter.disp + sd->sources.sel.jitter;
 }

@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ntp_wire.h"
 
@@ -158,6 +161,69 @@ test_short_format(void **state)
 	assert_int_equal(ntp_refid_ascii("GPS"), 0x47505300);
 }
 
+static struct sockaddr_storage
+addr(int family, const char *text)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		assert_int_equal(inet_pton(AF_INET, text,
+		    &((struct sockaddr_in *)&ss)->sin_addr), 1);
+	else
+		assert_int_equal(inet_pton(AF_INET6, text,
+		    &((struct sockaddr_in6 *)&ss)->sin6_addr), 1);
+	return ss;
+}
+
+/*
+ * The refid of an upstream server.  IPv6: the first four bytes of the MD5
+ * of the 16 address bytes, from Python, not from our md5:
+ *   python3 -c "import hashlib,ipaddress;print(hashlib.md5(
+ *       ipaddress.ip_address('2001:db8::1').packed).hexdigest()[:8])"
+ * prints 39ab9b37 (and cf404dc8 for ::1).  On the wire they are in that
+ * order, as chrony (htonl of UTI_IPToRefid) and ntpsec (memcpy of the
+ * digest in addr2refid) send them.
+ */
+static void
+test_refid_from_addr(void **state)
+{
+	struct sockaddr_storage ss;
+	struct ntp_packet p;
+	uint8_t buf[NTP_HEADER_LEN];
+	static const uint8_t want6[4] = { 0x39, 0xab, 0x9b, 0x37 };
+	static const uint8_t want4[4] = { 192, 0, 2, 1 };
+
+	(void)state;
+	ss = addr(AF_INET6, "2001:db8::1");
+	assert_int_equal(ntp_refid_from_addr(&ss), 0x39ab9b37);
+	ss = addr(AF_INET6, "::1");
+	assert_int_equal(ntp_refid_from_addr(&ss), 0xcf404dc8);
+
+	memset(&p, 0, sizeof(p));
+	p.version = 4;
+	p.mode = NTP_MODE_SERVER;
+	p.stratum = 2;
+	ss = addr(AF_INET6, "2001:db8::1");
+	p.refid = ntp_refid_from_addr(&ss);
+	assert_int_equal(ntp_encode(&p, buf, sizeof(buf)), NTP_HEADER_LEN);
+	assert_memory_equal(buf + 12, want6, 4);
+
+	/* IPv4 as it is, the address's bytes on the wire in order. */
+	ss = addr(AF_INET, "192.0.2.1");
+	assert_int_equal(ntp_refid_from_addr(&ss), 0xc0000201);
+	assert_int_equal(ntp_refid_from_addr(&ss),
+	    ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr));
+	p.refid = ntp_refid_from_addr(&ss);
+	assert_int_equal(ntp_encode(&p, buf, sizeof(buf)), NTP_HEADER_LEN);
+	assert_memory_equal(buf + 12, want4, 4);
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = AF_UNSPEC;
+	assert_int_equal(ntp_refid_from_addr(&ss), 0);
+}
+
 int
 main(void)
 {
@@ -168,6 +234,7 @@ main(void)
 		cmocka_unit_test(test_tails),
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_short_format),
+		cmocka_unit_test(test_refid_from_addr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
