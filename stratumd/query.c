@@ -424,9 +424,16 @@ v_srcport(struct query *q, struct mode6_text *t, const char *n)
 static void
 v_dstadr(struct query *q, struct mode6_text *t, const char *n)
 {
-	uint32_t a = q->src->local4;
+	const struct sockaddr_storage *l = &q->src->local;
+	char a[INET6_ADDRSTRLEN];
 
-	mode6_put(t, n, "%u.%u.%u.%u", a >> 24, a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff);
+	if (l->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)l)->sin6_addr, a, sizeof(a));
+	else if (l->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)l)->sin_addr, a, sizeof(a));
+	else
+		snprintf(a, sizeof(a), "0.0.0.0");
+	mode6_put(t, n, "%s", a);
 }
 
 static void

@@ -313,6 +313,26 @@ handle_reply(struct stratumd *sd, struct source *s, const struct ntp_packet *pkt
 		steer_ntp(sd, s);
 }
 
+/* The address a source sends to: a source synchronised to us has its
+ * refid as its refid (over IPv6, the hash of it). */
+static void
+note_local(struct source *s, const struct ntps_pkt *p)
+{
+	if (!p->has_local)
+		return;
+	memset(&s->local, 0, sizeof(s->local));
+	if (p->peer.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&s->local;
+		in->sin_family = AF_INET;
+		in->sin_addr = p->local4;
+	} else if (p->peer.ss_family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&s->local;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = p->local6;
+	}
+	s->local_refid = ntp_refid_from_addr(&s->local);
+}
+
 static void
 on_client(int fd, short revents, void *arg)
 {
@@ -345,8 +365,7 @@ on_client(int fd, short revents, void *arg)
 		struct source *s = find_by_addr(sd, &p.peer);
 		if (s == NULL || sd->conf.upstream[s->up].kind == UPSTREAM_PEER)
 			continue; /* nobody we asked */
-		if (p.has_local && p.peer.ss_family == AF_INET)
-			s->local4 = ntohl(p.local4.s_addr);
+		note_local(s, &p);
 		handle_reply(sd, s, &pkt, rx);
 	}
 }
@@ -359,8 +378,7 @@ sources_server_packet(struct stratumd *sd, const struct ntps_pkt *p,
 
 	if (s == NULL || sd->conf.upstream[s->up].kind != UPSTREAM_PEER)
 		return false;
-	if (p->has_local && p->peer.ss_family == AF_INET)
-		s->local4 = ntohl(p->local4.s_addr);
+	note_local(s, p);
 	handle_reply(sd, s, pkt, p->has_rx ? p->rx : local_now(sd));
 	return true;
 }
@@ -718,7 +736,7 @@ sel_input_ntp(const struct stratumd *sd, const struct source *s, double now,
 	in->leap = a->leap;
 	/* A peer (or server) synchronised to us names our address as its
 	 * reference: following it would be following ourselves. */
-	in->loop = a->stratum > 1 && s->local4 != 0 && a->refid == s->local4;
+	in->loop = a->stratum > 1 && s->local_refid != 0 && a->refid == s->local_refid;
 	(void)sd;
 }
 

@@ -168,7 +168,8 @@ struct source {
 	struct timespec sample_local; /* local clock at the last sample */
 	double steered_t;           /* filter time of the last sample given to the loop */
 	double last_sent;           /* monotonic s of our last packet to it */
-	uint32_t local4;            /* our IPv4 address as it sees it (as refids are) */
+	struct sockaddr_storage local; /* our address as it sees it */
+	uint32_t local_refid;       /* its refid if it follows us (ntp_refid_from_addr) */
 	/* Refclocks: reach shifts every REFSOURCE_POLL s. */
 	struct filter rfilter;
 	uint8_t rreach;

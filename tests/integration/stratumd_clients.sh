@@ -136,6 +136,8 @@ port 123
 ratelimit off
 statedir $T
 control $T/main.sock
+# a chronyd that follows us over IPv6 (the loop check below)
+server ::1 port 1123 iburst minpoll 1 maxpoll 1
 EOF
 spawn ip netns exec "$ns" stratumd -d -x -f "$T/main.conf" 2>"$T/main.log"
 main=$LAST_PID
@@ -188,6 +190,47 @@ if small "$off"; then ok "chronyd -Q -f: offset $off s"
 else not_ok "chronyd -Q -f: offset '$off' s, want |x| < 0.01"; sed 's/^/# /' "$T/chrony2.log"; fi
 check "chronyd said nothing was wrong with the answers" \
     bash -c "! grep -Eiq 'invalid|bogus|KoD|unsynchron' '$T/chrony1.log' '$T/chrony2.log'"
+
+# ---- a server that follows us over IPv6 is a loop ----
+
+# chronyd synchronised to us says refid = the first four bytes of the MD5
+# of our IPv6 address (RFC 5905); stratumd, which also has it as a
+# server, must see itself in that and never follow it.
+cat >"$T/chrony-loop.conf" <<EOF
+bindaddress ::1
+port 1123
+cmdport 0
+pidfile $T/chrony-loop.pid
+allow ::1
+server ::1 port 123 iburst minpoll 0 maxpoll 0
+EOF
+spawn ip netns exec "$ns" chronyd -x -d -u root -f "$T/chrony-loop.conf" 2>"$T/chrony-loop.log"
+loop_pid=$LAST_PID
+unfit_of() { # address: "unfit tally" of that source
+	status "$T/main.sock" | python3 -c 'import json, sys
+for s in json.load(sys.stdin)["sources"]:
+    if s["address"] == sys.argv[1]: print(s["unfit"] or "fit", s["tally"])' "$1"
+}
+md5_refid=$(python3 -c 'import hashlib
+print(".".join(str(b) for b in hashlib.md5(bytes(15) + b"\1").digest()[:4]))')
+follows_us() { probe ::1 1123 | grep -q "stratum=2 refid=$md5_refid "; }
+if wait_for 60 follows_us; then
+	ok "chronyd follows us over IPv6: stratum 2, refid $md5_refid (MD5 of ::1)"
+else
+	not_ok "chronyd follows us over IPv6: stratum 2, refid $md5_refid ($(probe ::1 1123 | head -1))"
+fi
+seen_loop() { case "$(unfit_of ::1)" in "synchronised to us"*) return 0 ;; esac; return 1; }
+if wait_for 20 seen_loop; then
+	ok "stratumd sees the loop: ::1 is unfit ($(unfit_of ::1))"
+else
+	not_ok "stratumd sees the loop: ::1 unfit, synchronised to us ($(unfit_of ::1))"
+fi
+out=$(probe 127.0.0.1 123)
+case $out in
+*"stratum=1 refid=PPS origin=ok"*) ok "and it still serves stratum 1 from PPS" ;;
+*) not_ok "and it still serves stratum 1 from PPS ($out)" ;;
+esac
+stop_pid "$loop_pid"
 
 # ---- ntpsec's ntpdig, query mode only (never -S/-s) ----
 
