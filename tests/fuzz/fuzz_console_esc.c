@@ -1,5 +1,5 @@
 /*
- * Fuzz the typed-escape state machine (lib/console_esc): any bytes, fed in
+ * Fuzz the typed-escape state machine (console/console_esc): any bytes, fed in
  * one go and again one byte at a time.  Both must send the same bytes and
  * take the same actions, never write more than len + 1 bytes, and always
  * make progress.

@@ -1,7 +1,7 @@
 /*
  * Fuzz what the console server takes from outside: frames from a client
- * socket (lib/console_proto), the HELLO inside them, and oobd.conf's
- * console directives (oobd/console.c).  Every decoded frame must lie within
+ * socket (console/console_proto), the HELLO inside them, and oobd.conf's
+ * console directives (console/console.c).  Every decoded frame must lie within
  * the input and encode back to the same bytes; a decoded HELLO must encode
  * back to its payload.
  */

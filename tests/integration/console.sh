@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The console server (oobd/console.c) and `outpost console`, against
+# The console server (console/console.c) and `outpost console`, against
 # routersim on a pty and against a real agetty: what the router says while
 # nobody watches is in the log, stamped; a writer and a viewer at once;
 # escapes (~. ~# ~?); one writer, --force; unplug and replug; a client that

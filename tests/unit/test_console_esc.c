@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/console_esc: what `outpost console` sends and does
+ * Unit tests for console/console_esc: what `outpost console` sends and does
  * for what a person types.  Each case is typed in one go and again one
  * byte at a time, which must give the same bytes and actions.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for lib/console_proto: framing, HELLO, console names.
+ * Unit tests for console/console_proto: framing, HELLO, console names.
  */
 #include <stdarg.h>
 #include <stddef.h>

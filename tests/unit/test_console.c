@@ -1,5 +1,5 @@
 /*
- * Unit tests for oobd/console: the console server in an event loop, with a
+ * Unit tests for console/console: the console server in an event loop, with a
  * pseudo-terminal playing the router (the test holds the master; the
  * server opens the slave through a symbolic link, as udev names a USB
  * adapter) and clients speaking console_proto over the real sockets.

@@ -1,8 +1,15 @@
 /*
- * console: oobd's console server.  It holds the router's serial console
- * (a USB-serial cable) open all the time, keeps what the router says in a
- * log file even while nobody watches, and lets `outpost console` attach a
- * terminal to it.
+ * console: the router console server.  It holds the router's serial
+ * console (a USB-serial cable) open all the time, keeps what the router
+ * says in a log file even while nobody watches, and lets `outpost console`
+ * attach a terminal to it.
+ *
+ * oobd hosts it and shares three things with it: its event loop (the
+ * server adds its fds and timers to it), the console directives in
+ * oobd.conf (CONSOLE_CFG_DIRECTIVES below) and a "consoles" section of its
+ * status (console_server_status).  Nothing else of oobd's is used here.
+ * The client half is console_proto.h (the framing on the socket) and
+ * console_esc.h (the typed escapes), which `outpost console` uses.
  *
  * Lines.  Each `console` directive names a serial device, opened raw,
  * exclusively (TIOCEXCL) and under a UUCP lock file (serial.h), so that cu(1)

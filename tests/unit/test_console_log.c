@@ -1,5 +1,5 @@
 /*
- * Unit tests for oobd/console_log: timestamps at line starts, marks on
+ * Unit tests for console/console_log: timestamps at line starts, marks on
  * lines of their own, rotation by size, fsync bookkeeping, and the
  * history the replay comes from.
  */
