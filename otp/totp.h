@@ -17,8 +17,8 @@
  * constant time, so the time taken says nothing about how close a guess was.
  *
  * The secret key is raw octets (at most TOTP_KEY_MAX).  A secret file holds
- * it in base32 (lib/base32.h) and must be private: totp_read_secret_file()
- * refuses a file that a symlink points to, one not owned by root or the
+ * it in base32 (base32.h, beside this one) and must be private:
+ * totp_read_secret_file() refuses a file that a symlink points to, one not owned by root or the
  * effective user, or one that group or others may access, and says what
  * command fixes it.  Secrets are wiped from the stack after use.
  */
