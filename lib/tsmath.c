@@ -206,6 +206,12 @@ struct timespec ts_now_mono(void)
 	return t;
 }
 
+int64_t
+ts_mono_ms(void)
+{
+	return ts_to_ms(ts_now_mono());
+}
+
 struct timespec ts_now_real(void)
 {
 	struct timespec t;

@@ -27,5 +27,8 @@ int64_t ts_to_ms(struct timespec a); /* rounds toward -inf */
 /* CLOCK_MONOTONIC and CLOCK_REALTIME now. */
 struct timespec ts_now_mono(void);
 struct timespec ts_now_real(void);
+/* CLOCK_MONOTONIC now in milliseconds: the clock of the event loop's
+ * timers, the modem driver, the rate limiters and the session machine. */
+int64_t ts_mono_ms(void);
 
 #endif

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "at.h"
@@ -21,6 +20,7 @@
 #include "modem.h"
 #include "modem_io.h"
 #include "serial.h"
+#include "tsmath.h"
 
 #define READS_PER_WAKEUP 8
 
@@ -53,15 +53,6 @@ struct modem_io_port {
 
 static void rearm(struct modem_io_port *p);
 static void port_lost(struct modem_io_port *p);
-
-int64_t
-modem_io_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 notice(struct modem_io_port *p, enum modem_io_notice n)
@@ -151,7 +142,7 @@ on_tick(void *arg)
 
 	p->tick_timer = 0;
 	p->tick_at = -1;
-	modem_tick(&p->m, modem_io_now_ms());
+	modem_tick(&p->m, ts_mono_ms());
 	rearm(p);
 }
 
@@ -173,7 +164,7 @@ on_grace(void *arg)
 		return;
 	}
 	/* It answered and stayed: whatever it was set to is gone. */
-	modem_start(&p->m, modem_io_now_ms());
+	modem_start(&p->m, ts_mono_ms());
 	rearm(p);
 }
 
@@ -182,7 +173,7 @@ on_grace(void *arg)
 static void
 rearm(struct modem_io_port *p)
 {
-	int64_t at = modem_next_deadline(&p->m), now = modem_io_now_ms();
+	int64_t at = modem_next_deadline(&p->m), now = ts_mono_ms();
 
 	if (p->resetting && p->grace_timer == 0 && modem_idle(&p->m) && p->sp.fd >= 0)
 		p->grace_timer = ev_timer_add(p->loop, MODEM_IO_RESET_GRACE_MS, on_grace, p);
@@ -202,7 +193,7 @@ recover(struct modem_io_port *p)
 {
 	if (p->sp.fd < 0)
 		return;
-	if (!p->reset_tried && modem_hard_reset(&p->m, modem_io_now_ms()) == 0) {
+	if (!p->reset_tried && modem_hard_reset(&p->m, ts_mono_ms()) == 0) {
 		p->reset_tried = true;
 		p->resetting = true;
 		snprintf(p->msg, sizeof(p->msg), "%s: resetting the modem (AT+CFUN=1,1)",
@@ -248,7 +239,7 @@ on_poll(void *arg)
 	p->poll_timer = ev_timer_add(p->loop, p->status_every_ms, on_poll, p);
 	if (p->sp.fd < 0 || p->resetting || p->m.state != MODEM_READY || !modem_idle(&p->m))
 		return;
-	modem_poll_status(&p->m, modem_io_now_ms());
+	modem_poll_status(&p->m, ts_mono_ms());
 	rearm(p);
 }
 
@@ -270,7 +261,7 @@ on_readable(int fd, short revents, void *arg)
 		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n > 0) {
-			modem_feed(&p->m, buf, (size_t)n, modem_io_now_ms());
+			modem_feed(&p->m, buf, (size_t)n, ts_mono_ms());
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -313,7 +304,7 @@ attach(struct modem_io_port *p)
 		return -1;
 	tcflush(p->sp.fd, TCIFLUSH);
 	p->reopen_errno = 0;
-	modem_start(&p->m, modem_io_now_ms());
+	modem_start(&p->m, ts_mono_ms());
 	rearm(p);
 	return 0;
 }
@@ -462,7 +453,7 @@ int
 modem_io_send_sms(struct modem_io_port *p, const char *number, const char *text, int tag,
     char *err, size_t errlen)
 {
-	int rc = modem_send_sms(&p->m, modem_io_now_ms(), number, text, tag, err, errlen);
+	int rc = modem_send_sms(&p->m, ts_mono_ms(), number, text, tag, err, errlen);
 
 	rearm(p);
 	return rc;

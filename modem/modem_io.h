@@ -102,7 +102,4 @@ void modem_io_lend(struct modem_io_port *p, bool lend);
 int modem_io_send_sms(struct modem_io_port *p, const char *number, const char *text, int tag,
     char *err, size_t errlen);
 
-/* The clock every call into the driver carries (CLOCK_MONOTONIC, ms). */
-int64_t modem_io_now_ms(void);
-
 #endif

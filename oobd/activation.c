@@ -15,6 +15,7 @@
 #include "notify.h"
 #include "oobd.h"
 #include "smscmd.h"
+#include "tsmath.h"
 
 static void
 auth_save(struct oobd *d)
@@ -103,7 +104,7 @@ run_command(struct oobd *d, const char *from, const struct smscmd *cmd)
 	switch (cmd->verb) {
 	case SMSCMD_UP:
 		snprintf(d->requester, sizeof(d->requester), "%.*s", (int)sizeof(d->requester) - 1, from);
-		session_up(&d->session, oobd_now_ms(), (int64_t)cmd->minutes * 60000, &granted);
+		session_up(&d->session, ts_mono_ms(), (int64_t)cmd->minutes * 60000, &granted);
 		log_info("UP from %s: session of %lld min", from, (long long)(granted / 60000));
 		break;
 	case SMSCMD_DOWN:
@@ -112,7 +113,7 @@ run_command(struct oobd *d, const char *from, const struct smscmd *cmd)
 			break;
 		}
 		snprintf(text, sizeof(text), "DOWN by SMS from %s", from);
-		session_down(&d->session, oobd_now_ms(), text);
+		session_down(&d->session, ts_mono_ms(), text);
 		break;
 	case SMSCMD_STATUS:
 		activation_status_text(d, text, sizeof(text));
@@ -186,7 +187,7 @@ void
 activation_status_text(struct oobd *d, char *buf, size_t len)
 {
 	const struct session *s = &d->session;
-	int64_t now = oobd_now_ms();
+	int64_t now = ts_mono_ms();
 	char up[24], left[24], link[96], net[48], age[24];
 	size_t n;
 

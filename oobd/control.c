@@ -9,6 +9,7 @@
 #include "jsonw.h"
 #include "log.h"
 #include "oobd.h"
+#include "tsmath.h"
 
 static int
 status_json(void *arg, char *out, size_t outlen)
@@ -86,7 +87,7 @@ int
 control_status_json(struct oobd *d, char *buf, size_t len)
 {
 	struct jsonw w;
-	int64_t now = oobd_now_ms();
+	int64_t now = ts_mono_ms();
 
 	jsonw_init(&w, buf, len);
 	jsonw_begin(&w, NULL);

@@ -29,18 +29,12 @@ usage(void)
 	exit(2);
 }
 
-int64_t
-oobd_now_ms(void)
-{
-	return ts_to_ms(ts_now_mono());
-}
-
 static void on_session_timer(void *arg);
 
 void
 oobd_session_changed(struct oobd *d)
 {
-	int64_t at = session_deadline(&d->session), now = oobd_now_ms();
+	int64_t at = session_deadline(&d->session), now = ts_mono_ms();
 
 	ev_timer_cancel(d->ev, d->session_timer);
 	d->session_timer = 0;
@@ -55,7 +49,7 @@ on_session_timer(void *arg)
 	struct oobd *d = arg;
 
 	d->session_timer = 0;
-	session_tick(&d->session, oobd_now_ms());
+	session_tick(&d->session, ts_mono_ms());
 	oobd_session_changed(d);
 }
 
@@ -244,7 +238,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	d.started_ms = oobd_now_ms();
+	d.started_ms = ts_mono_ms();
 	signal(SIGPIPE, SIG_IGN);
 	if ((d.ev = ev_new()) == NULL)
 		fatal("event loop");

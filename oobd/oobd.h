@@ -154,7 +154,6 @@ void control_close(struct oobd *d);
 int control_status_json(struct oobd *d, char *buf, size_t len);
 
 /* main.c */
-int64_t oobd_now_ms(void);
 void oobd_session_changed(struct oobd *d);	/* re-arm the session's timer */
 
 #endif

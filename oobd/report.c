@@ -15,6 +15,7 @@
 #include "log.h"
 #include "notify.h"
 #include "oobd.h"
+#include "tsmath.h"
 
 #define STATE_MAX 512
 
@@ -26,7 +27,7 @@ save_state(struct oobd *d)
 	int64_t until = 0;
 
 	if (session_active(s) && s->end_at != -1)
-		until = (int64_t)time(NULL) + (s->end_at - oobd_now_ms()) / 1000;
+		until = (int64_t)time(NULL) + (s->end_at - ts_mono_ms()) / 1000;
 	snprintf(text, sizeof(text), "active %d\nuntil %lld\nrequester %s\n",
 	    until != 0, (long long)until, d->requester[0] ? d->requester : "-");
 	snprintf(path, sizeof(path), "%s/session", d->conf.state_dir);
@@ -60,7 +61,7 @@ report_restore(struct oobd *d)
 	if (strcmp(who, "-") != 0)
 		snprintf(d->requester, sizeof(d->requester), "%s", who);
 	log_info("session: restarting it for the %lld min it had left", (long long)left / 60);
-	session_up(&d->session, oobd_now_ms(), left * 1000, NULL);
+	session_up(&d->session, ts_mono_ms(), left * 1000, NULL);
 	oobd_session_changed(d);
 }
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "oobd.h"
 #include "ppp.h"
+#include "tsmath.h"
 #include "tunnel.h"
 
 #define POLL_FAST_MS	50	/* waiting for the interface: it is what the owner waits for */
@@ -97,7 +98,7 @@ on_link_exit(struct child *c, int status, void *arg)
 		return;
 	}
 	snprintf(why, sizeof(why), "the link command %s", st);
-	session_link_lost(&u->d->session, oobd_now_ms(), why);
+	session_link_lost(&u->d->session, ts_mono_ms(), why);
 	oobd_session_changed(u->d);
 }
 
@@ -130,12 +131,12 @@ poll_iface(void *arg)
 		u->rx0 = u->ifc.rx_bytes;
 		u->tx0 = u->ifc.tx_bytes;
 		log_info("link: %s is up with %s", ifname, inet_ntoa(u->ifc.addr));
-		session_link_ready(&u->d->session, oobd_now_ms());
+		session_link_ready(&u->d->session, ts_mono_ms());
 		oobd_session_changed(u->d);
 	} else if (u->link_ready && !usable) {
 		snprintf(why, sizeof(why), "%s %s", ifname, u->ifc.exists ?
 		    "lost its address or went down" : "disappeared");
-		session_link_lost(&u->d->session, oobd_now_ms(), why);
+		session_link_lost(&u->d->session, ts_mono_ms(), why);
 		oobd_session_changed(u->d);
 		return;
 	}
@@ -193,7 +194,7 @@ op_start_link(void *arg, char *why, size_t whylen)
 static void
 check_failed(struct oobd_uplink *u, const char *why)
 {
-	session_check_done(&u->d->session, oobd_now_ms(), false, why);
+	session_check_done(&u->d->session, ts_mono_ms(), false, why);
 	oobd_session_changed(u->d);
 }
 
@@ -222,7 +223,7 @@ on_probe(const struct link_probe_result *res, void *arg)
 	}
 	log_info("link: relay reached over %s in %lld ms (%s)", u->d->conf.link_ifname,
 	    (long long)res->elapsed_ms, res->banner);
-	session_check_done(&u->d->session, oobd_now_ms(), true, NULL);
+	session_check_done(&u->d->session, ts_mono_ms(), true, NULL);
 	oobd_session_changed(u->d);
 }
 
@@ -409,7 +410,7 @@ on_ssh_line(struct child *c, enum child_stream stream, const char *line, size_t 
 	tunnel_conf_of(u, &tc, relay, sizeof(relay));
 	tunnel_summary(&tc, &ev, words, sizeof(words));
 	log_info("tunnel: %s", words);
-	tunnel_do(u, tunnel_sup_event(&u->sup, oobd_now_ms(), &ev));
+	tunnel_do(u, tunnel_sup_event(&u->sup, ts_mono_ms(), &ev));
 }
 
 static void
@@ -422,7 +423,7 @@ on_ssh_exit(struct child *c, int status, void *arg)
 	u->ssh = NULL;
 	child_status_str(status, st, sizeof(st));
 	log_info("tunnel: ssh %s", st);
-	tunnel_do(u, tunnel_sup_exited(&u->sup, oobd_now_ms(), status));
+	tunnel_do(u, tunnel_sup_exited(&u->sup, ts_mono_ms(), status));
 	if (u->tearing_down)
 		stop_link(u);
 	torn_down_check(u);
@@ -453,13 +454,13 @@ sup_timer_cb(void *arg)
 	struct oobd_uplink *u = arg;
 
 	u->sup_timer = 0;
-	tunnel_do(u, tunnel_sup_tick(&u->sup, oobd_now_ms()));
+	tunnel_do(u, tunnel_sup_tick(&u->sup, ts_mono_ms()));
 }
 
 static void
 sup_rearm(struct oobd_uplink *u)
 {
-	int64_t at = tunnel_sup_deadline(&u->sup), now = oobd_now_ms();
+	int64_t at = tunnel_sup_deadline(&u->sup), now = ts_mono_ms();
 
 	ev_timer_cancel(u->d->ev, u->sup_timer);
 	u->sup_timer = 0;
@@ -482,7 +483,7 @@ static void
 tunnel_do(struct oobd_uplink *u, unsigned act)
 {
 	char why[SESSION_REASON_MAX];
-	int64_t now = oobd_now_ms();
+	int64_t now = ts_mono_ms();
 
 	if ((act & TUNNEL_DO_KILL) && u->ssh != NULL)
 		child_stop(u->ssh, STOP_GRACE_MS);
@@ -519,7 +520,7 @@ op_start_tunnel(void *arg, char *why, size_t whylen)
 		.max_failures = u->d->conf.session.retries,
 	};
 	tunnel_sup_init(&u->sup, &sc);
-	unsigned act = tunnel_sup_start(&u->sup, oobd_now_ms());
+	unsigned act = tunnel_sup_start(&u->sup, ts_mono_ms());
 	if ((act & TUNNEL_DO_SPAWN) && spawn_ssh(u, why, whylen) == -1)
 		return -1;
 	sup_rearm(u);
@@ -555,7 +556,7 @@ done_cb(void *arg)
 	struct oobd_uplink *u = arg;
 
 	u->done_timer = 0;
-	session_torn_down(&u->d->session, oobd_now_ms());
+	session_torn_down(&u->d->session, ts_mono_ms());
 	oobd_session_changed(u->d);
 }
 
@@ -588,7 +589,7 @@ stop_children(struct oobd_uplink *u)
 	/* ssh first, and the link only once ssh is gone (on_ssh_exit): the
 	 * relay must get ssh's goodbye over the link, or it keeps the
 	 * forwarded port taken until its keepalives give up on us. */
-	tunnel_do(u, tunnel_sup_stop(&u->sup, oobd_now_ms()));
+	tunnel_do(u, tunnel_sup_stop(&u->sup, ts_mono_ms()));
 	if (u->ssh != NULL)
 		child_stop(u->ssh, STOP_GRACE_MS);
 	else
@@ -724,8 +725,8 @@ uplink_free(struct oobd_uplink *u)
 		return;
 	u->tearing_down = true;
 	stop_children(u);
-	int64_t until = oobd_now_ms() + 2 * STOP_GRACE_MS + 1000;	/* ssh, then the link */
-	while ((u->ssh != NULL || u->link != NULL) && oobd_now_ms() < until)
+	int64_t until = ts_mono_ms() + 2 * STOP_GRACE_MS + 1000;	/* ssh, then the link */
+	while ((u->ssh != NULL || u->link != NULL) && ts_mono_ms() < until)
 		ev_run_once(u->d->ev, 100);
 	if (u->ssh != NULL)
 		child_abandon(u->ssh);		/* the daemon's child_set reaps it */

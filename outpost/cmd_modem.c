@@ -26,7 +26,6 @@
 #include <string.h>
 #include <strings.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "at.h"
@@ -37,6 +36,7 @@
 #include "outpost.h"
 #include "serial.h"
 #include "sms.h"
+#include "tsmath.h"
 
 #define DEFAULT_TIMEOUT 5.0
 #define MODEM_BAUD 115200	/* USB modems ignore it; ptys too */
@@ -120,24 +120,15 @@ parse_args(int argc, char **argv, int max_pos, bool allow_yes, struct modem_args
 
 /* ---- the port ---- */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 port_write(void *arg, const void *data, size_t len)
 {
 	struct port *p = arg;
 	const char *d = data;
 	size_t done = 0;
-	int64_t give_up = now_ms() + 2000;
+	int64_t give_up = ts_mono_ms() + 2000;
 
-	while (done < len && !p->gone && now_ms() < give_up) {
+	while (done < len && !p->gone && ts_mono_ms() < give_up) {
 		struct pollfd pfd = { p->sp.fd, POLLOUT, 0 };
 		ssize_t w;
 
@@ -214,7 +205,7 @@ port_run(struct port *p)
 	uint8_t buf[512];
 
 	while (at_busy(&p->at)) {
-		int64_t deadline = at_next_deadline(&p->at), wait = deadline - now_ms();
+		int64_t deadline = at_next_deadline(&p->at), wait = deadline - ts_mono_ms();
 		struct pollfd pfd = { p->sp.fd, POLLIN, 0 };
 		ssize_t n;
 
@@ -225,7 +216,7 @@ port_run(struct port *p)
 		if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
 			n = read(p->sp.fd, buf, sizeof(buf));
 			if (n > 0) {
-				at_feed(&p->at, buf, (size_t)n, now_ms());
+				at_feed(&p->at, buf, (size_t)n, ts_mono_ms());
 			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 				if (serial_gone((int)n, errno)) {
 					fprintf(stderr, "%s modem: %s: the device went away\n",
@@ -236,7 +227,7 @@ port_run(struct port *p)
 				}
 			}
 		}
-		at_tick(&p->at, now_ms());
+		at_tick(&p->at, ts_mono_ms());
 	}
 	return 0;
 }
@@ -244,7 +235,7 @@ port_run(struct port *p)
 static int
 port_send(struct port *p, const char *cmd, double timeout, int tag)
 {
-	if (at_send(&p->at, now_ms(), cmd, NULL, (int64_t)(timeout * 1000), tag, NULL) < 0) {
+	if (at_send(&p->at, ts_mono_ms(), cmd, NULL, (int64_t)(timeout * 1000), tag, NULL) < 0) {
 		fprintf(stderr, "%s modem: %s: cannot send '%s': %s\n", outpost_progname, p->dev,
 		    cmd, strerror(errno));
 		return -1;

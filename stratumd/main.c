@@ -47,7 +47,7 @@ on_ntp(int fd, short revents, void *arg)
 
 	(void)revents;
 	sync_server_state(sd, &st);
-	if (ntps_serve(&sd->server, fd, &st, ts_to_ms(ts_now_mono())) == -1)
+	if (ntps_serve(&sd->server, fd, &st, ts_mono_ms()) == -1)
 		log_warn("ntp: receive");
 }
 

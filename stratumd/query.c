@@ -857,7 +857,7 @@ query_limited(struct stratumd *sd, const struct sockaddr_storage *ss)
 {
 	if (sd->query_rl == NULL || from_localhost(ss))
 		return false;
-	if (rl_check(sd->query_rl, (const struct sockaddr *)ss, ts_to_ms(ts_now_mono())) ==
+	if (rl_check(sd->query_rl, (const struct sockaddr *)ss, ts_mono_ms()) ==
 	    RL_PASS)
 		return false;
 	sd->query_limited++;

@@ -61,12 +61,6 @@ struct sim {
 	struct ctlsock *ctl;
 };
 
-static int64_t
-now_ms(void)
-{
-	return ts_to_ms(ts_now_mono());
-}
-
 /* ---- trace: what crossed each port, as host_sequences records it ---- */
 
 static void
@@ -164,7 +158,7 @@ on_read(int fd, short revents, void *arg)
 	n = read(fd, buf, sizeof(buf));
 	if (n > 0) {
 		trace(s, io->index, "<<", buf, (size_t)n);
-		e1752_input(&s->m, io->index, buf, (size_t)n, now_ms());
+		e1752_input(&s->m, io->index, buf, (size_t)n, ts_mono_ms());
 		drain(s);
 		return;
 	}
@@ -181,7 +175,7 @@ on_tick(void *arg)
 	for (int p = 0; p < s->nports; p++)
 		look_for_host(&s->io[p]);
 	if (s->plugged)
-		e1752_tick(&s->m, now_ms());
+		e1752_tick(&s->m, ts_mono_ms());
 	drain(s);
 	if (ev_timer_add(s->loop, TICK_MS, on_tick, s) == 0)
 		fatalx("cannot add the tick timer");
@@ -386,7 +380,7 @@ control_command(void *arg, const char *line, size_t len, char *out, size_t outle
 			snprintf(out, outlen, "error: not unplugged\n");
 			return;
 		}
-		e1752_reset(&s->m, now_ms());
+		e1752_reset(&s->m, ts_mono_ms());
 		if (plug(s, err, sizeof(err)) < 0) {
 			unplug(s);
 			snprintf(out, outlen, "error: %s\n", err);
@@ -572,7 +566,7 @@ main(int argc, char **argv)
 	cfg.on_submit = on_submit;
 	cfg.on_data = on_data;
 	cfg.arg = s;
-	if (e1752_init(&s->m, &cfg, now_ms(), err, sizeof(err)) < 0)
+	if (e1752_init(&s->m, &cfg, ts_mono_ms(), err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (inbox != NULL)
 		load_inbox(s, inbox);

@@ -42,11 +42,6 @@ struct probe {
 	int exit_code;
 };
 
-static int64_t now_ms(void)
-{
-	return ts_to_ms(ts_now_mono());
-}
-
 static void apply(struct probe *p, unsigned acts);
 
 static void on_tick(void *arg)
@@ -54,7 +49,7 @@ static void on_tick(void *arg)
 	struct probe *p = arg;
 
 	p->tick = 0;
-	apply(p, tunnel_sup_tick(&p->sup, now_ms()));
+	apply(p, tunnel_sup_tick(&p->sup, ts_mono_ms()));
 }
 
 static void rearm(struct probe *p)
@@ -65,7 +60,7 @@ static void rearm(struct probe *p)
 		ev_timer_cancel(p->loop, p->tick);
 	p->tick = 0;
 	if (d >= 0)
-		p->tick = ev_timer_add(p->loop, d - now_ms(), on_tick, p);
+		p->tick = ev_timer_add(p->loop, d - ts_mono_ms(), on_tick, p);
 }
 
 static void on_line(struct child *c, enum child_stream s, const char *line, size_t len,
@@ -83,7 +78,7 @@ static void on_line(struct child *c, enum child_stream s, const char *line, size
 	tunnel_summary(&p->tc, &ev, sum, sizeof(sum));
 	printf("event %s %d port=%d: %s\n", tunnel_kind_name(ev.kind), (int)ev.why, ev.port, sum);
 	fflush(stdout);
-	apply(p, tunnel_sup_event(&p->sup, now_ms(), &ev));
+	apply(p, tunnel_sup_event(&p->sup, ts_mono_ms(), &ev));
 }
 
 static void on_exit_cb(struct child *c, int status, void *arg)
@@ -97,12 +92,12 @@ static void on_exit_cb(struct child *c, int status, void *arg)
 	printf("exit %s\n", st);
 	fflush(stdout);
 	if (p->exit_code == 0 && p->sup.state == TUNNEL_STOPPING) {
-		tunnel_sup_exited(&p->sup, now_ms(), status);
+		tunnel_sup_exited(&p->sup, ts_mono_ms(), status);
 		printf("stopped\n");
 		ev_break(p->loop);
 		return;
 	}
-	apply(p, tunnel_sup_exited(&p->sup, now_ms(), status));
+	apply(p, tunnel_sup_exited(&p->sup, ts_mono_ms(), status));
 }
 
 static void on_hold_over(void *arg)
@@ -110,7 +105,7 @@ static void on_hold_over(void *arg)
 	struct probe *p = arg;
 
 	p->hold_timer = 0;
-	apply(p, tunnel_sup_stop(&p->sup, now_ms()));
+	apply(p, tunnel_sup_stop(&p->sup, ts_mono_ms()));
 }
 
 static void spawn_ssh(struct probe *p)
@@ -123,7 +118,7 @@ static void spawn_ssh(struct probe *p)
 	    (p->ssh = child_spawn(p->set, a.argv, NULL, &opts, on_exit_cb, p, err,
 		sizeof(err))) == NULL) {
 		printf("spawn failed: %s\n", err);
-		apply(p, tunnel_sup_spawn_failed(&p->sup, now_ms()));
+		apply(p, tunnel_sup_spawn_failed(&p->sup, ts_mono_ms()));
 		return;
 	}
 	printf("spawn %d pid %ld\n", p->sup.attempts, (long)child_pid(p->ssh));
@@ -229,7 +224,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ev_timer_add(p.loop, timeout_ms, on_timeout, &p);
-	apply(&p, tunnel_sup_start(&p.sup, now_ms()));
+	apply(&p, tunnel_sup_start(&p.sup, ts_mono_ms()));
 	ev_run(p.loop);
 	fflush(stdout);
 	child_set_free(p.set);	/* kills an ssh still running */

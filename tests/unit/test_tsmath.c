@@ -132,6 +132,11 @@ static void test_clocks(void **state)
 	assert_true(a.tv_nsec >= 0 && a.tv_nsec < TS_NSEC_PER_SEC);
 	/* The real clock is after 2020 on any machine these tests run on. */
 	assert_true(ts_now_real().tv_sec > 1577836800);
+	/* ts_mono_ms is the same clock, in whole milliseconds. */
+	int64_t before = ts_to_ms(ts_now_mono());
+	int64_t ms = ts_mono_ms();
+	int64_t after = ts_to_ms(ts_now_mono());
+	assert_true(before <= ms && ms <= after);
 }
 
 int main(void)
