@@ -15,7 +15,7 @@ UNAME    := $(shell uname -s)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -DOOBD_PUSH_HELPER='"$(LIBEXECDIR)/oobd-push"'
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Iconsole -Iotp -Istratumd -Ioobd -Isim/common -Isim/gpssim -Isim/modemsim -Isim/routersim
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Iconsole -Iotp -Ipush -Istratumd -Ioobd -Isim/common -Isim/gpssim -Isim/modemsim -Isim/routersim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -47,7 +47,7 @@ outpost_LIBS := -lqrencode
 endif
 
 # Library code shared by every program: one directory per layer.
-CORE_DIRS := lib gnss modem ntp console otp
+CORE_DIRS := lib gnss modem ntp console otp push
 platform_filter = $(filter-out $(foreach p,$(OTHER_PLATFORMS),%_$(p).c),$(1))
 CORE_SRC  := $(call platform_filter,$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
@@ -70,8 +70,8 @@ ifneq ($(SAN),1)
 oobd_LDFLAGS    := -static-pie
 endif
 endif
-# oobd's push helper: the only program that links libcurl (see push/main.c).
-oobd-push_SRC   := push/main.c push/transfer.c oobd/push_wire.c oobd/notify_build.c
+# oobd's push helper: the only program that links libcurl (see oobd-push/main.c).
+oobd-push_SRC   := $(wildcard oobd-push/*.c)
 oobd-push_LIBS  := -lcurl
 gpssim_SRC      := $(call platform_filter,$(wildcard sim/gpssim/*.c sim/common/*.c))
 gpssim_MAIN     := sim/gpssim/gpssim.c

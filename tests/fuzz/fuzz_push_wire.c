@@ -1,5 +1,5 @@
 /*
- * Fuzz oobd/push_wire: any bytes as a request to oobd-push, as its result
+ * Fuzz push/push_wire: any bytes as a request to oobd-push, as its result
  * line, and as the reason in a result to format.  Checks what the contract
  * promises: a request that decodes is within every bound, encodes again
  * (into PUSH_REQUEST_MAX, as oobd does) and decodes to the same request,

@@ -1,14 +1,14 @@
 /*
- * notify, the pure half: configuration directives, URLs, request bodies and
- * the summary of an error answer (see notify.h).  No I/O here except
- * notify_conf_load_secrets(); the transfers are in notify.c.
+ * notify_build: configuration directives, URLs, request bodies and the
+ * summary of an error answer (see notify_build.h).  No I/O here except
+ * notify_conf_load_secrets(); the transfers are oobd/notify.c's.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "jsonw.h"
-#include "notify.h"
+#include "notify_build.h"
 #include "secretfile.h"
 #include "text.h"
 

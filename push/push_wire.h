@@ -3,8 +3,8 @@
  *
  * The daemon links no HTTP or TLS library: each push to each target is one
  * run of the helper, which gets the finished request on stdin and prints
- * one result line on stdout (notify.h is the daemon's side, push/ the
- * helper's).  Secrets travel in the request, so never in argv or the
+ * one result line on stdout (notify.h is the daemon's side, oobd-push/
+ * the helper's).  Secrets travel in the request, so never in argv or the
  * environment, where other users could read them.
  *
  * The request is text lines, then the body:
@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "notify.h"
+#include "notify_build.h"
 
 #define PUSH_REQUEST_MAX	16384	/* fits CHILD_INPUT_MAX */
 #define PUSH_RESOLVE_MAX	16

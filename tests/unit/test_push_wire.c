@@ -1,5 +1,5 @@
 /*
- * Unit tests for oobd/push_wire: the request oobd hands its push helper on
+ * Unit tests for push/push_wire: the request oobd hands its push helper on
  * stdin and the result line the helper prints back.  Requests go through
  * encode and decode and must come out equal, bytes of the body included;
  * every field either side would refuse is refused; decoding never reads
