@@ -1,13 +1,15 @@
 /*
  * ntp_serve: sockets and the per-request checks of the NTP server.
  */
-#define _GNU_SOURCE /* recvmmsg, sendmmsg in glibc; FreeBSD has them by default */
+#define _GNU_SOURCE /* glibc: recvmmsg, sendmmsg, in6_pktinfo (FreeBSD: always) */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -72,7 +74,7 @@ ntps_listen(struct ntps *s, const char *addr, uint16_t port, char *err, size_t e
 	if (ss.ss_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1)
 		goto fail;
-	if (ntps_sys_setup(fd, ss.ss_family) == -1)
+	if (ntps_socket_setup(fd, ss.ss_family) == -1)
 		goto fail;
 	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
 		goto fail;
@@ -156,6 +158,75 @@ ntps_handle(struct ntps *s, struct ntps_pkt *p, const struct ntp_server_state *s
 		s->stats.replied++;
 }
 
+int
+ntps_socket_setup(int fd, int family)
+{
+	int on = 1;
+
+	if (ntps_sys_setup(fd, family) == -1)
+		return -1;
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
+	return 0;
+}
+
+void
+ntps_read_cmsgs(struct msghdr *m, struct ntps_pkt *p)
+{
+	p->has_rx = false;
+	p->has_local = false;
+	if (m->msg_flags & MSG_CTRUNC)
+		return;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
+		if (ntps_sys_cmsg(c, p))
+			continue;
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi6;
+			memcpy(&pi6, CMSG_DATA(c), sizeof(pi6));
+			p->local6 = pi6.ipi6_addr;
+			p->ifindex = (int)pi6.ipi6_ifindex;
+			p->has_local = true;
+		}
+	}
+}
+
+size_t
+ntps_write_pktinfo(const struct ntps_pkt *p, char *buf, size_t len)
+{
+	struct msghdr m;
+	struct cmsghdr *c;
+	unsigned char data[32];
+	size_t n;
+	int level, type;
+
+	if (!p->has_local)
+		return 0;
+	if (p->peer.ss_family == AF_INET) {
+		level = IPPROTO_IP;
+		n = ntps_sys_src4(p, &type, data, sizeof(data));
+	} else {
+		struct in6_pktinfo pi6;
+		memset(&pi6, 0, sizeof(pi6));
+		pi6.ipi6_addr = p->local6;
+		pi6.ipi6_ifindex = (unsigned)p->ifindex;
+		level = IPPROTO_IPV6;
+		type = IPV6_PKTINFO;
+		n = sizeof(pi6);
+		memcpy(data, &pi6, n);
+	}
+	memset(&m, 0, sizeof(m));
+	m.msg_control = buf;
+	m.msg_controllen = CMSG_SPACE(n);
+	if (n == 0 || m.msg_controllen > len)
+		return 0;
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(n);
+	memcpy(CMSG_DATA(c), data, n);
+	return m.msg_controllen;
+}
+
 static int
 recv_batch(int fd, struct ntps_pkt *p, int n)
 {
@@ -185,7 +256,7 @@ recv_batch(int fd, struct ntps_pkt *p, int n)
 		 * request we answer, so make it fail the decoder. */
 		p[i].len = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) ? 0 : mm[i].msg_len;
 		p[i].peer_len = mm[i].msg_hdr.msg_namelen;
-		ntps_sys_read_cmsgs(&mm[i].msg_hdr, &p[i]);
+		ntps_read_cmsgs(&mm[i].msg_hdr, &p[i]);
 	}
 	return got;
 }
@@ -202,7 +273,7 @@ ntps_send_to(const struct ntps_pkt *p, const void *buf, size_t len)
 	m.msg_namelen = p->peer_len;
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	size_t cl = ntps_sys_write_pktinfo(p, ctl.buf, sizeof(ctl.buf));
+	size_t cl = ntps_write_pktinfo(p, ctl.buf, sizeof(ctl.buf));
 	m.msg_control = cl ? ctl.buf : NULL;
 	m.msg_controllen = cl;
 	return sendmsg(p->fd, &m, MSG_DONTWAIT) == (ssize_t)len ? 0 : -1;
@@ -228,7 +299,7 @@ send_batch(int fd, struct ntps_pkt *p, int n)
 		mm[k].msg_hdr.msg_namelen = p[i].peer_len;
 		mm[k].msg_hdr.msg_iov = &iov[k];
 		mm[k].msg_hdr.msg_iovlen = 1;
-		size_t cl = ntps_sys_write_pktinfo(&p[i], ctl[k].buf, sizeof(ctl[k].buf));
+		size_t cl = ntps_write_pktinfo(&p[i], ctl[k].buf, sizeof(ctl[k].buf));
 		mm[k].msg_hdr.msg_control = cl ? ctl[k].buf : NULL;
 		mm[k].msg_hdr.msg_controllen = cl;
 		k++;

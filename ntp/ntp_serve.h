@@ -113,12 +113,22 @@ int ntps_serve(struct ntps *s, int fd, const struct ntp_server_state *st, int64_
 void ntps_handle(struct ntps *s, struct ntps_pkt *p, const struct ntp_server_state *st,
     int64_t now_ms);
 
-/* Platform part (ntp_serve_linux.c, ntp_serve_freebsd.c): ask for receive
- * timestamps and destination addresses, read them from a received message,
- * and write the source-address control message of an answer (returns its
- * length, 0 for none). */
+/* Ask a socket for receive timestamps and destination addresses; read
+ * them from a received message; write the source-address control message
+ * of an answer into buf (returns its length, 0 for none).  IPv6 is RFC
+ * 3542's IPV6_PKTINFO everywhere; the rest is the platform's. */
+int ntps_socket_setup(int fd, int family);
+void ntps_read_cmsgs(struct msghdr *m, struct ntps_pkt *p);
+size_t ntps_write_pktinfo(const struct ntps_pkt *p, char *buf, size_t len);
+
+/* Platform part (ntp_serve_linux.c, ntp_serve_freebsd.c), only what
+ * differs: the receive timestamp, and IPv4's destination address.
+ * ntps_sys_setup asks for both (IPv4's only when family is AF_INET);
+ * ntps_sys_cmsg takes one control message that is either and returns true;
+ * ntps_sys_src4 gives IPv4's source-address message (its IPPROTO_IP type,
+ * and its data in data[0..return), at most cap bytes). */
 int ntps_sys_setup(int fd, int family);
-void ntps_sys_read_cmsgs(struct msghdr *m, struct ntps_pkt *p);
-size_t ntps_sys_write_pktinfo(const struct ntps_pkt *p, char *buf, size_t len);
+bool ntps_sys_cmsg(const struct cmsghdr *c, struct ntps_pkt *p);
+size_t ntps_sys_src4(const struct ntps_pkt *p, int *type, unsigned char *data, size_t cap);
 
 #endif

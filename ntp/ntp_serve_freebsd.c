@@ -1,11 +1,12 @@
 /*
  * ntp_serve on FreeBSD: SO_TIMESTAMP with SO_TS_CLOCK = SO_TS_REALTIME for
- * nanosecond receive times (SCM_REALTIME), IP_RECVDSTADDR / IP_SENDSRCADDR
- * for IPv4 and the RFC 3542 IPV6_PKTINFO for IPv6.
+ * nanosecond receive times (SCM_REALTIME), and IP_RECVDSTADDR /
+ * IP_SENDSRCADDR for IPv4's destination address.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "ntp_serve.h"
 
@@ -19,65 +20,31 @@ ntps_sys_setup(int fd, int family)
 		return -1;
 	if (family == AF_INET)
 		return setsockopt(fd, IPPROTO_IP, IP_RECVDSTADDR, &on, sizeof(on));
-	return setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
+	return 0;
 }
 
-void
-ntps_sys_read_cmsgs(struct msghdr *m, struct ntps_pkt *p)
+bool
+ntps_sys_cmsg(const struct cmsghdr *c, struct ntps_pkt *p)
 {
-	p->has_rx = false;
-	p->has_local = false;
-	if (m->msg_flags & MSG_CTRUNC)
-		return;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_REALTIME) {
-			memcpy(&p->rx, CMSG_DATA(c), sizeof(p->rx));
-			p->has_rx = true;
-		} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVDSTADDR) {
-			memcpy(&p->local4, CMSG_DATA(c), sizeof(p->local4));
-			p->has_local = true;
-		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi6;
-			memcpy(&pi6, CMSG_DATA(c), sizeof(pi6));
-			p->local6 = pi6.ipi6_addr;
-			p->ifindex = (int)pi6.ipi6_ifindex;
-			p->has_local = true;
-		}
+	if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_REALTIME) {
+		memcpy(&p->rx, CMSG_DATA(c), sizeof(p->rx));
+		p->has_rx = true;
+		return true;
 	}
+	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVDSTADDR) {
+		memcpy(&p->local4, CMSG_DATA(c), sizeof(p->local4));
+		p->has_local = true;
+		return true;
+	}
+	return false;
 }
 
 size_t
-ntps_sys_write_pktinfo(const struct ntps_pkt *p, char *buf, size_t len)
+ntps_sys_src4(const struct ntps_pkt *p, int *type, unsigned char *data, size_t cap)
 {
-	struct msghdr m;
-	struct cmsghdr *c;
-
-	if (!p->has_local)
+	if (cap < sizeof(p->local4))
 		return 0;
-	memset(&m, 0, sizeof(m));
-	m.msg_control = buf;
-	if (p->peer.ss_family == AF_INET) {
-		m.msg_controllen = CMSG_SPACE(sizeof(struct in_addr));
-		if (m.msg_controllen > len)
-			return 0;
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_SENDSRCADDR;
-		c->cmsg_len = CMSG_LEN(sizeof(struct in_addr));
-		memcpy(CMSG_DATA(c), &p->local4, sizeof(p->local4));
-	} else {
-		struct in6_pktinfo pi6;
-		memset(&pi6, 0, sizeof(pi6));
-		pi6.ipi6_addr = p->local6;
-		pi6.ipi6_ifindex = (unsigned)p->ifindex;
-		m.msg_controllen = CMSG_SPACE(sizeof(pi6));
-		if (m.msg_controllen > len)
-			return 0;
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi6));
-		memcpy(CMSG_DATA(c), &pi6, sizeof(pi6));
-	}
-	return m.msg_controllen;
+	*type = IP_SENDSRCADDR;
+	memcpy(data, &p->local4, sizeof(p->local4));
+	return sizeof(p->local4);
 }

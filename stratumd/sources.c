@@ -173,7 +173,7 @@ open_client_socket(int family)
 	if (fcntl(fd, F_SETFL, O_NONBLOCK) == -1 || fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
 	    (family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
-	    ntps_sys_setup(fd, family) == -1 ||
+	    ntps_socket_setup(fd, family) == -1 ||
 	    bind(fd, (struct sockaddr *)&ss, len) == -1) {
 		close(fd);
 		return -1;
@@ -358,7 +358,7 @@ on_client(int fd, short revents, void *arg)
 			return;
 		p.has_rx = false;
 		p.has_local = false;
-		ntps_sys_read_cmsgs(&m, &p);
+		ntps_read_cmsgs(&m, &p);
 		struct timespec rx = p.has_rx ? p.rx : local_now(sd);
 		if ((m.msg_flags & MSG_TRUNC) || ntp_decode(p.buf, (size_t)n, &pkt) != NTP_DECODE_OK)
 			continue;
