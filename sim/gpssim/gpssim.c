@@ -21,7 +21,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "ppsgen.h"
 #include "pty.h"
 #include "simctl.h"
+#include "simmain.h"
 #include "tsmath.h"
 
 #define TICK_MS 4           /* pacing granularity: ~4 characters at 9600 */
@@ -627,15 +627,6 @@ on_read(int fd, short revents, void *arg)
 	host_gone(s);
 }
 
-static void
-on_signal(int signo, void *arg)
-{
-	struct sim *s = arg;
-
-	log_info("signal %d: exiting", signo);
-	ev_break(s->loop);
-}
-
 /* ---- setup ---- */
 
 static void
@@ -648,33 +639,6 @@ usage(FILE *f)
 		   "              [--pps-socket PATH] [--pps-offset S] [--pps-jitter S] "
 		   "[--no-pps]\n"
 		   "              [--control PATH] [--rollover] [--leap-at UNIXTIME]\n");
-}
-
-static double
-num_arg(const char *opt, const char *s, double lo, double hi)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi) {
-		fprintf(stderr, "gpssim: %s: '%s' is not a number from %g to %g\n", opt, s, lo, hi);
-		exit(2);
-	}
-	return v;
-}
-
-static void
-write_pid_file(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		fatal("%s", path);
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) != 0)
-		fatal("%s", path);
 }
 
 static void
@@ -884,7 +848,7 @@ main(int argc, char **argv)
 			s->link = optarg;
 			break;
 		case 'b':
-			p.baud = (int)num_arg("--baud", optarg, 4800, 115200);
+			p.baud = (int)sim_num_arg("gpssim", "--baud", optarg, 4800, 115200);
 			if (!mtk_baud_valid(p.baud)) {
 				fprintf(stderr, "gpssim: --baud: %s is not an MTK speed (4800, "
 						"9600, 14400, 19200, 38400, 57600, 115200)\n", optarg);
@@ -892,26 +856,26 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'd':
-			delay = num_arg("--nmea-delay", optarg, 0.3, 0.95);
+			delay = sim_num_arg("gpssim", "--nmea-delay", optarg, 0.3, 0.95);
 			break;
 		case 'n':
 			no_fix = true;
 			break;
 		case 'f':
-			fix_after = num_arg("--fix-after", optarg, 0, 86400);
+			fix_after = sim_num_arg("gpssim", "--fix-after", optarg, 0, 86400);
 			has_fix_after = true;
 			break;
 		case 'a':
-			p.lat = num_arg("--lat", optarg, -90, 90);
+			p.lat = sim_num_arg("gpssim", "--lat", optarg, -90, 90);
 			break;
 		case 'o':
-			p.lon = num_arg("--lon", optarg, -180, 180);
+			p.lon = sim_num_arg("gpssim", "--lon", optarg, -180, 180);
 			break;
 		case 'A':
-			p.alt_m = num_arg("--alt", optarg, -500, 9000);
+			p.alt_m = sim_num_arg("gpssim", "--alt", optarg, -500, 9000);
 			break;
 		case 's':
-			p.seed = (uint32_t)num_arg("--seed", optarg, 0, 4294967295.0);
+			p.seed = (uint32_t)sim_num_arg("gpssim", "--seed", optarg, 0, 4294967295.0);
 			break;
 		case 'P':
 			s->pid_file = optarg;
@@ -920,10 +884,10 @@ main(int argc, char **argv)
 			pps_path = optarg;
 			break;
 		case 'O':
-			pps_offset = num_arg("--pps-offset", optarg, -0.4, 0.4);
+			pps_offset = sim_num_arg("gpssim", "--pps-offset", optarg, -0.4, 0.4);
 			break;
 		case 'J':
-			pps_jitter = num_arg("--pps-jitter", optarg, 0, 0.1);
+			pps_jitter = sim_num_arg("gpssim", "--pps-jitter", optarg, 0, 0.1);
 			break;
 		case 'N':
 			no_pps = true;
@@ -935,7 +899,7 @@ main(int argc, char **argv)
 			rollover = true;
 			break;
 		case 'L':
-			leap_at = (int64_t)num_arg("--leap-at", optarg, 60, 253402300740.0);
+			leap_at = (int64_t)sim_num_arg("gpssim", "--leap-at", optarg, 60, 253402300740.0);
 			if (leap_at % 60 != 0) {
 				fprintf(stderr, "gpssim: --leap-at: %s is not a whole minute "
 						"(the second labelled :60)\n", optarg);
@@ -975,19 +939,12 @@ main(int argc, char **argv)
 	s->pps_fd = -1;
 	s->pps_on = !no_pps;
 
-	signal(SIGPIPE, SIG_IGN);
-	s->loop = ev_new();
-	if (s->loop == NULL)
-		fatal("ev_new");
-	if (ev_signal(s->loop, SIGTERM, on_signal, s) < 0 ||
-	    ev_signal(s->loop, SIGINT, on_signal, s) < 0 ||
-	    ev_signal(s->loop, SIGHUP, on_signal, s) < 0)
-		fatal("ev_signal");
+	s->loop = sim_loop_new();
 	s->master = pty_open(p.baud, s->slave, sizeof(s->slave), err, sizeof(err));
 	if (s->master < 0 || pty_link(s->slave, s->link, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (s->pid_file != NULL)
-		write_pid_file(s->pid_file);
+		sim_write_pid_file(s->pid_file);
 	log_info("%s -> %s, %d baud, fix %s", s->link, s->slave, s->mtk.baud,
 	    p.fix_at_ms == MTK_NEVER ? "never" : has_fix_after ? "later" : "now");
 

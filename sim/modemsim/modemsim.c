@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "log.h"
 #include "modemctl.h"
 #include "pty.h"
+#include "simmain.h"
 #include "smsdeliver.h"
 #include "tsmath.h"
 
@@ -422,22 +422,6 @@ usage(FILE *f)
 		   "                [--text-only] [--data-log FILE] [--trace FILE] [-v]\n");
 }
 
-static long
-num_arg(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-		fprintf(stderr, "modemsim: %s: '%s' is not a number from %ld to %ld\n", opt, s, lo,
-		    hi);
-		exit(2);
-	}
-	return v;
-}
-
 static FILE *
 open_append(const char *path)
 {
@@ -446,15 +430,6 @@ open_append(const char *path)
 	if (f == NULL)
 		fatal("%s", path);
 	return f;
-}
-
-static void
-on_signal(int signo, void *arg)
-{
-	struct sim *s = arg;
-
-	log_info("signal %d: exiting", signo);
-	ev_break(s->loop);
 }
 
 int
@@ -515,22 +490,22 @@ main(int argc, char **argv)
 			cfg.puk = optarg;
 			break;
 		case 's':
-			cfg.rssi = (int)num_arg("--signal", optarg, 0, 99);
+			cfg.rssi = (int)sim_int_arg("modemsim", "--signal", optarg, 0, 99);
 			break;
 		case 'r':
-			cfg.reg = (int)num_arg("--reg", optarg, 0, 5);
+			cfg.reg = (int)sim_int_arg("modemsim", "--reg", optarg, 0, 5);
 			break;
 		case 'S':
-			cfg.sm_size = (int)num_arg("--sm-size", optarg, 1, SMSTORE_SLOTS_MAX);
+			cfg.sm_size = (int)sim_int_arg("modemsim", "--sm-size", optarg, 1, SMSTORE_SLOTS_MAX);
 			break;
 		case 'R':
-			cfg.rssi_every_ms = num_arg("--rssi-every", optarg, 0, 86400) * 1000;
+			cfg.rssi_every_ms = sim_int_arg("modemsim", "--rssi-every", optarg, 0, 86400) * 1000;
 			break;
 		case 'B':
-			cfg.boot_every_ms = num_arg("--boot-every", optarg, 0, 86400) * 1000;
+			cfg.boot_every_ms = sim_int_arg("modemsim", "--boot-every", optarg, 0, 86400) * 1000;
 			break;
 		case 'F':
-			cfg.flow_every_ms = num_arg("--flow-every", optarg, 0, 86400) * 1000;
+			cfg.flow_every_ms = sim_int_arg("modemsim", "--flow-every", optarg, 0, 86400) * 1000;
 			break;
 		case 'u':
 			cfg.urc_in_reply = true;
@@ -576,14 +551,7 @@ main(int argc, char **argv)
 		s->io[p].master = -1;
 	}
 
-	signal(SIGPIPE, SIG_IGN);
-	s->loop = ev_new();
-	if (s->loop == NULL)
-		fatal("ev_new");
-	if (ev_signal(s->loop, SIGTERM, on_signal, s) < 0 ||
-	    ev_signal(s->loop, SIGINT, on_signal, s) < 0 ||
-	    ev_signal(s->loop, SIGHUP, on_signal, s) < 0)
-		fatal("ev_signal");
+	s->loop = sim_loop_new();
 	if (plug(s, err, sizeof(err)) < 0) {
 		unplug(s);
 		fatalx("%s", err);

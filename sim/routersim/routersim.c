@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "log.h"
 #include "pty.h"
 #include "router.h"
+#include "simmain.h"
 #include "serial.h"
 
 #define TICK_MS 20
@@ -250,15 +250,6 @@ usage(FILE *f)
 	    "[--baud N] [-v]\n");
 }
 
-static void
-on_signal(int signo, void *arg)
-{
-	struct sim *s = arg;
-
-	log_info("signal %d: exiting", signo);
-	ev_break(s->loop);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -305,13 +296,7 @@ main(int argc, char **argv)
 	if (router_init(&s->r, hostname) < 0)
 		fatal("router");
 
-	signal(SIGPIPE, SIG_IGN);
-	if ((s->loop = ev_new()) == NULL)
-		fatal("ev_new");
-	if (ev_signal(s->loop, SIGTERM, on_signal, s) < 0 ||
-	    ev_signal(s->loop, SIGINT, on_signal, s) < 0 ||
-	    ev_signal(s->loop, SIGHUP, on_signal, s) < 0)
-		fatal("ev_signal");
+	s->loop = sim_loop_new();
 	if (plug(s, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	if (ctl_path != NULL) {
