@@ -35,7 +35,12 @@ OPT      := -O1 -g -fno-omit-frame-pointer
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 
-ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(SANFLAGS) $(CFLAGS)
+# -fno-math-errno: sqrt() becomes the square-root instruction (x86-64
+# sqrtsd, armhf vsqrt.f64, aarch64 fsqrt), not a libm call kept only to set
+# errno for a negative argument; nothing here reads errno after math.  With
+# lib/fpmath.h for the rest, stratumd needs no libm (--as-needed drops it).
+FPFLAGS  := -fno-math-errno
+ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(FPFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 LDLIBS     += -lm
 

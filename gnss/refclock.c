@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpmath.h"
 #include "refclock.h"
 #include "tsmath.h"
 
@@ -106,7 +107,7 @@ update_delay(struct refclock *rc)
 	for (int i = 0; i < n; i++)
 		dev[i] = fabs(rc->cal[i] - med);
 	double mad = median(dev, n);
-	double limit = fmax(4 * mad, 0.020);
+	double limit = fp_max(4 * mad, 0.020);
 	for (int i = 0; i < n; i++)
 		if (fabs(rc->cal[i] - med) <= limit)
 			keep[k++] = rc->cal[i];

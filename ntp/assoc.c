@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "assoc.h"
+#include "fpmath.h"
 
 #define FRAC_SCALE 0x1p-32     /* s per unit of a 32.32 timestamp */
 #define POLL_GATE 4.0          /* jitters an offset may move and count as steady */
@@ -47,7 +48,7 @@ assoc_init(struct assoc *a, const struct assoc_conf *c, double now, double preci
 double
 assoc_poll_interval(const struct assoc *a)
 {
-	return ldexp(1.0, a->hpoll);
+	return fp_pow2(a->hpoll);
 }
 
 /* A shorter poll interval counts from the last poll, not the next. */
@@ -217,7 +218,7 @@ record_header(struct assoc *a, const struct ntp_packet *p)
 	a->rootdisp = ntp_short_to_double(p->root_dispersion);
 	a->refid = p->refid;
 	a->reftime = p->reference;
-	a->filter.precision = a->local_precision + ldexp(1.0, p->precision);
+	a->filter.precision = a->local_precision + fp_pow2(p->precision);
 }
 
 static uint16_t

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "clock.h"
+#include "fpmath.h"
 
 /* The kernel keeps a long; 2000 s in us still fits 32 bits. */
 #define MAX_SLEW_US 2000000000L
@@ -79,7 +80,7 @@ clock_ppm_to_scaled(double ppm)
 		ppm = isnan(ppm) ? 0.0 : CLOCK_MAX_FREQ_PPM;
 	if (ppm < -CLOCK_MAX_FREQ_PPM)
 		ppm = -CLOCK_MAX_FREQ_PPM;
-	return lround(ppm * 65536.0);
+	return fp_lround(ppm * 65536.0);
 }
 
 double
@@ -99,7 +100,7 @@ clock_seconds_to_us(double seconds)
 		return MAX_SLEW_US;
 	if (us < -(double)MAX_SLEW_US)
 		return -MAX_SLEW_US;
-	return lround(us);
+	return fp_lround(us);
 }
 
 /* Read-only clock. */

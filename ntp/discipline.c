@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "discipline.h"
+#include "fpmath.h"
 #include "tsmath.h"
 
 /* Skew assumed before anything is known, ppm. */
@@ -77,9 +78,9 @@ applied(const struct loop *l, double t)
 		return 0.0;
 	if (t < g->t)
 		g = &l->prev;
-	dt = fmax(0.0, t - g->t);
+	dt = fp_max(0.0, t - g->t);
 	lim = l->max_slew_ppm * 1e-6 * dt;
-	return g->applied + g->freq_ppm * 1e-6 * dt + fmax(-lim, fmin(lim, g->slew));
+	return g->applied + g->freq_ppm * 1e-6 * dt + fp_max(-lim, fp_min(lim, g->slew));
 }
 
 /* Uncorrected offset predicted by the fit at time t. */
@@ -122,7 +123,7 @@ loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
 static double
 holdover_after(const struct loop *l)
 {
-	return fmax(l->cfg.holdover_after, 3.0 * l->interval);
+	return fp_max(l->cfg.holdover_after, 3.0 * l->interval);
 }
 
 void
@@ -143,7 +144,7 @@ push(struct loop *l, double t, double u, double error)
 	i = (l->head + l->n) % LOOP_MAX_WINDOW;
 	l->pt[i] = t;
 	l->pu[i] = u;
-	error = fmax(error, ERROR_FLOOR);
+	error = fp_max(error, ERROR_FLOOR);
 	l->pw[i] = 1.0 / (error * error);
 	l->n++;
 }
@@ -163,7 +164,7 @@ combine_frequency(struct loop *l, double slope_fit, double var_fit)
 	if (!(var_fit > 0.0) || !isfinite(var_fit))
 		return;
 	l->slope = (l->slope / var_old + slope_fit / var_fit) / (1.0 / var_old + 1.0 / var_fit);
-	l->freq_var = fmin(var_old, var_fit) * 1e12;
+	l->freq_var = fp_min(var_old, var_fit) * 1e12;
 }
 
 /*
@@ -215,7 +216,7 @@ fit(struct loop *l, double error, double t_now)
 	}
 	scale = l->n > 2 ? ssr / (l->n - 2) : 0.0;
 	if (l->n < FIT_MIN_POINTS)
-		scale = fmax(scale, 1.0);
+		scale = fp_max(scale, 1.0);
 	combine_frequency(l, slope_fit, scale / sxx);
 	l->jitter = sqrt(scale * l->n / sw);
 	l->skew_ppm = sqrt(l->freq_var);
@@ -232,7 +233,7 @@ is_outlier(const struct loop *l, double t, double u, double error)
 
 	if (l->n < OUTLIER_MIN_POINTS)
 		return false;
-	limit = fmax(l->cfg.outlier_factor * fmax(l->jitter, error), l->cfg.outlier_floor);
+	limit = fp_max(l->cfg.outlier_factor * fp_max(l->jitter, error), l->cfg.outlier_floor);
 	return fabs(u - predict(l, t)) > limit;
 }
 
@@ -281,14 +282,14 @@ correct(struct loop *l, double tk, double tp, double error)
 {
 	double freq = -l->slope * 1e6, offset;
 
-	freq = fmax(-CLOCK_MAX_FREQ_PPM, fmin(CLOCK_MAX_FREQ_PPM, freq));
+	freq = fp_max(-CLOCK_MAX_FREQ_PPM, fp_min(CLOCK_MAX_FREQ_PPM, freq));
 	offset = predict(l, tp) + applied(l, tp);
 	if (clock_set_freq(l->clock, freq) < 0 || clock_slew(l->clock, -offset) < 0)
 		return LOOP_CLOCK_ERROR;
 	new_segment(l, tp, freq, -offset, 0.0);
 	/* A source can only be followed to within its own error: an NTP
 	 * server's milliseconds lock as PPS's microseconds do. */
-	double lock = fmax(l->cfg.lock_offset, LOCK_ERRORS * error);
+	double lock = fp_max(l->cfg.lock_offset, LOCK_ERRORS * error);
 	if (fabs(offset) < lock && l->n >= 4)
 		l->locked = true;
 	else if (fabs(offset) > UNLOCK_FACTOR * lock)
@@ -350,7 +351,7 @@ loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
 		st->since_update = -1.0;
 		return;
 	}
-	age = fmax(0.0, t - l->last_t);
+	age = fp_max(0.0, t - l->last_t);
 	st->since_update = age;
 	st->offset = predict(l, t) + applied(l, t);
 	st->error = l->pred_error + (3.0 * l->skew_ppm + l->cfg.clock_error_ppm) * 1e-6 * age;
@@ -366,7 +367,7 @@ void
 loop_drift(const struct loop *l, struct driftfile *d)
 {
 	d->freq_ppm = l->seg.freq_ppm;
-	d->skew_ppm = fmin(l->skew_ppm, DRIFTFILE_MAX_SKEW_PPM);
+	d->skew_ppm = fp_min(l->skew_ppm, DRIFTFILE_MAX_SKEW_PPM);
 }
 
 const char *

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "fpmath.h"
 
 #define SPIKE_MIN_VALID 5      /* valid stages before the spike gate applies */
 #define SPIKE_WINDOW 128.0     /* s: two polls at the default minpoll */
@@ -83,7 +84,7 @@ summarise(struct filter *f, double now, int ord[FILTER_STAGES])
 	int m = order_stages(f, now, ord, eps);
 
 	for (int i = 0; i < FILTER_STAGES; i++)
-		disp += ldexp(eps[ord[i]], -(i + 1));
+		disp += eps[ord[i]] * fp_pow2(-(i + 1));
 	for (int i = 1; i < m; i++) {
 		double d = f->st[ord[i]].offset - f->st[ord[0]].offset;
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "fpmath.h"
 #include "select.h"
 
 /* The fit sources' intervals, each end sorted on its own. */
@@ -221,8 +222,8 @@ worst_member(const struct sel_source *src, const struct set *cl)
 
 	for (i = 0; i < cl->n; i++) {
 		s = &src[cl->idx[i]];
-		maxsj = fmax(maxsj, s->seljit);
-		minjit = fmin(minjit, s->jitter);
+		maxsj = fp_max(maxsj, s->seljit);
+		minjit = fp_min(minjit, s->jitter);
 		e = s->seljit * s->distance;
 		if (!s->prefer && e > worst) {
 			worst = e;

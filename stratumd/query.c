@@ -21,13 +21,13 @@
  * kernel's PPS discipline.
  */
 #include <arpa/inet.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "fpmath.h"
 #include "mode6.h"
 #include "stratumd.h"
 #include "tsmath.h"
@@ -331,7 +331,7 @@ v_kstflags(struct query *q, struct mode6_text *t, const char *n)
 static void
 v_kprecis(struct query *q, struct mode6_text *t, const char *n)
 {
-	mode6_put(t, n, "%.6f", ms(ldexp(1.0, q->sd->precision)));
+	mode6_put(t, n, "%.6f", ms(fp_pow2(q->sd->precision)));
 }
 
 static void

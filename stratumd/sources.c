@@ -36,6 +36,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "fpmath.h"
 #include "log.h"
 #include "mode6.h"
 #include "stratumd.h"
@@ -76,7 +77,7 @@ source_kind_name(enum source_kind k)
 static double
 local_precision(const struct stratumd *sd)
 {
-	return ldexp(1.0, sd->precision);
+	return fp_pow2(sd->precision);
 }
 
 static struct source *
@@ -125,7 +126,7 @@ add_refclock(struct stratumd *sd, enum source_kind kind, const char *name,
 	filter_init(&s->rfilter, local_precision(sd) + error);
 	/* Samples every second: a jump seen for REFSOURCE_SPIKE s is real. */
 	s->rfilter.spike_window = REFSOURCE_SPIKE;
-	s->rshift = sd->sources.started + ldexp(1.0, REFSOURCE_POLL);
+	s->rshift = sd->sources.started + fp_pow2(REFSOURCE_POLL);
 }
 
 static void
@@ -266,7 +267,7 @@ steer_ntp(struct stratumd *sd, struct source *s)
 	s->steered_t = s->assoc.filter.t;
 	ls.when = s->sample_local;
 	ls.offset = -r->offset;
-	ls.error = fmax(r->jitter, s->assoc.filter.jitter);
+	ls.error = fp_max(r->jitter, s->assoc.filter.jitter);
 	loop_set_interval(&sd->loop, ntp_interval(s));
 	sync_update(sd, &ls, s->name);
 }
@@ -501,7 +502,7 @@ sources_tick(struct stratumd *sd)
 			while (now >= s->rshift) {
 				s->rreach = (uint8_t)(s->rreach << 1 | (s->rgot ? 1 : 0));
 				s->rgot = false;
-				s->rshift += ldexp(1.0, REFSOURCE_POLL);
+				s->rshift += fp_pow2(REFSOURCE_POLL);
 			}
 			continue;
 		}
@@ -594,7 +595,7 @@ sources_resolved(struct stratumd *sd, int up, const struct sockaddr_storage *add
 	const struct upstream_conf *u = &sd->conf.upstream[up];
 
 	if (error != NULL) {
-		double wait = fmin(RESOLVE_RETRY_MAX, RESOLVE_RETRY_MIN * ldexp(1.0, rs->tries));
+		double wait = fp_min(RESOLVE_RETRY_MAX, RESOLVE_RETRY_MIN * fp_pow2(rs->tries));
 		rs->tries++;
 		log_warnx("ntp: cannot look up %s: %s; again in %.0f s", u->host, error, wait);
 		want_resolve(sd, up, sources_now() + wait);
@@ -905,7 +906,7 @@ sources_peers_json(struct stratumd *sd, struct jsonw *w)
 		jsonw_int(w, "stratum", ntp ? s->assoc.stratum : 0);
 		jsonw_int(w, "reach", ntp ? s->assoc.reach : s->rreach);
 		jsonw_double(w, "poll", ntp ? assoc_poll_interval(&s->assoc) :
-		    ldexp(1.0, REFSOURCE_POLL), 0);
+		    fp_pow2(REFSOURCE_POLL), 0);
 		double last = ntp ? s->assoc.last_rx : s->rlast;
 		jsonw_double(w, "when", last >= 0 ? now - last : -1, 0);
 		jsonw_double(w, "offset", f->t >= 0 ? f->offset : 0, 9);

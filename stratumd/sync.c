@@ -10,10 +10,10 @@
  * neither locked nor in holdover.  Its root dispersion grows with the
  * loop's error bound in holdover.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fpmath.h"
 #include "log.h"
 #include "stratumd.h"
 #include "tsmath.h"
@@ -114,7 +114,7 @@ sync_server_state(struct stratumd *sd, struct ntp_server_state *ns)
 	ns->stratum = r->valid ? r->stratum : 16;
 	ns->refid = r->valid ? r->refid : ntp_refid_ascii("INIT");
 	ns->root_delay = r->root_delay;
-	ns->root_dispersion = r->root_disp + st.error + ldexp(1.0, sd->precision);
+	ns->root_dispersion = r->root_disp + st.error + fp_pow2(sd->precision);
 	if (st.since_update >= 0)
 		ns->reference = ts_sub(now, ts_from_double(st.since_update));
 	ns->leap = leap_announced(sd);
@@ -165,6 +165,6 @@ sync_measure_precision(void)
 		if (d > 0 && d < best)
 			best = d;
 	}
-	int p = (int)ceil(log2(best));
+	int p = fp_ceil_log2(best);
 	return (int8_t)(p < -30 ? -30 : p);
 }
