@@ -34,6 +34,8 @@
  * them is good to several ppm) need hours to move it.
  */
 #define FREQ_WANDER_PPM 0.01
+/* Updates the wander estimate averages over (ntpd's CLOCK_AVG). */
+#define WANDER_AVG 8.0
 
 void
 loop_default_config(struct loop_config *cfg)
@@ -277,6 +279,17 @@ step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s
 	return LOOP_STEPPED;
 }
 
+/* ntpd's clock_stability: the square of each frequency change, averaged
+ * exponentially over WANDER_AVG updates.  The first update's change is
+ * from the drift file's frequency (or none), not a wander. */
+static void
+note_wander(struct loop *l, double dfreq_ppm)
+{
+	if (l->updates == 0)
+		return;
+	l->wander_var += (dfreq_ppm * dfreq_ppm - l->wander_var) / WANDER_AVG;
+}
+
 static enum loop_result
 correct(struct loop *l, double tk, double tp, double error)
 {
@@ -286,6 +299,7 @@ correct(struct loop *l, double tk, double tp, double error)
 	offset = predict(l, tp) + applied(l, tp);
 	if (clock_set_freq(l->clock, freq) < 0 || clock_slew(l->clock, -offset) < 0)
 		return LOOP_CLOCK_ERROR;
+	note_wander(l, freq - l->seg.freq_ppm);
 	new_segment(l, tp, freq, -offset, 0.0);
 	/* A source can only be followed to within its own error: an NTP
 	 * server's milliseconds lock as PPS's microseconds do. */
@@ -341,6 +355,7 @@ loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
 	memset(st, 0, sizeof(*st));
 	st->freq_ppm = l->seg.freq_ppm;
 	st->skew_ppm = l->skew_ppm;
+	st->wander_ppm = sqrt(l->wander_var);
 	st->jitter = l->jitter;
 	st->samples = l->n;
 	st->updates = l->updates;

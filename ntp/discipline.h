@@ -97,6 +97,8 @@ struct loop_status {
 	double offset;        /* s: local - reference now, as estimated */
 	double freq_ppm;      /* correction in force */
 	double skew_ppm;      /* standard error of freq_ppm */
+	double wander_ppm;    /* RMS of its changes between updates (ntpd's
+	                         clock_stability, loopstats' wander column) */
 	double jitter;        /* s: RMS of the recent offsets about the fitted line */
 	double error;         /* s: error bound of offset, grown since the last update */
 	double since_update;  /* s since the last accepted sample; -1 if none */
@@ -127,6 +129,7 @@ struct loop {
 	double slope, mean_t, mean_u;
 	double freq_var, freq_t;       /* ppm^2: slope's variance, as of freq_t */
 	double skew_ppm, jitter, pred_error;
+	double wander_var;             /* ppm^2: averaged square of frequency changes */
 	double last_t;                 /* time of the last accepted sample */
 	double interval;               /* s between samples expected (loop_set_interval) */
 	bool have_sample, locked;

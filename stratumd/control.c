@@ -86,6 +86,7 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_double(&w, "jitter", st.jitter, 9);
 	jsonw_double(&w, "frequency_ppm", st.freq_ppm, 3);
 	jsonw_double(&w, "skew_ppm", st.skew_ppm, 3);
+	jsonw_double(&w, "wander_ppm", st.wander_ppm, 6);
 	jsonw_double(&w, "error", st.error, 9);
 	jsonw_double(&w, "since_update", st.since_update, 1);
 	jsonw_int(&w, "updates", (long long)st.updates);

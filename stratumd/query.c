@@ -221,7 +221,7 @@ v_clk_jitter(struct query *q, struct mode6_text *t, const char *n)
 static void
 v_clk_wander(struct query *q, struct mode6_text *t, const char *n)
 {
-	mode6_put(t, n, "%.3f", q->ls.skew_ppm);
+	mode6_put(t, n, "%.3f", q->ls.wander_ppm);
 }
 
 static void

@@ -40,7 +40,7 @@ stats_format_loop(char *buf, size_t len, struct timespec now, const struct loop_
 	mjd_prefix(pre, sizeof(pre), now);
 	/* offset in ntpd's sign: reference - local */
 	return snprintf(buf, len, "%s %.9f %.6f %.9f %.6f %d\n", pre, -st->offset,
-	    st->freq_ppm, st->jitter, st->skew_ppm, 4);
+	    st->freq_ppm, st->jitter, st->wander_ppm, 4);
 }
 
 int

@@ -392,6 +392,39 @@ freq_error(struct rig *r)
  * on PPS holds (an unweighted fit through a few NMEA points moved it by
  * ppm), and when PPS comes back the clock is within 10 us again at once.
  */
+/* wander_ppm is ntpd's clock_stability: the RMS of the frequency's
+ * changes at each accepted update, averaged over 8 (the first update's
+ * change, from nothing, left out).  Recomputed here from the frequency the
+ * loop set at each second. */
+static void
+test_wander_is_rms_of_frequency_changes(void **state)
+{
+	struct rig r;
+	struct loop_status st;
+	double x, before, var = 0.0;
+	int accepted = 0;
+
+	(void)state;
+	rig_start(&r, 1e-3, 12.0, 1e-3, 5, NULL, NULL);
+	for (int k = 0; k < 900; k++) {
+		rig_status(&r, &st);
+		before = st.freq_ppm;
+		enum loop_result res = rig_second(&r, &x);
+		assert_true(res == LOOP_ACCEPTED || res == LOOP_OUTLIER);
+		if (res != LOOP_ACCEPTED)
+			continue;
+		rig_status(&r, &st);
+		if (accepted++ > 0)
+			var += ((st.freq_ppm - before) * (st.freq_ppm - before) - var) / 8.0;
+		assert_near(st.wander_ppm, sqrt(var), 1e-12);
+	}
+	print_message("# wander after 900 s: %.6f ppm (skew %.6f ppm)\n", st.wander_ppm,
+	    st.skew_ppm);
+	assert_true(accepted > 800);
+	/* Locked on a quiet oscillator it moves by hundredths of a ppm at most. */
+	assert_true(st.wander_ppm > 0.0 && st.wander_ppm < 0.05);
+}
+
 static void
 test_nmea_after_pps_keeps_the_frequency(void **state)
 {
@@ -724,6 +757,7 @@ main(void)
 		cmocka_unit_test(test_holdover_drift_bounded_by_skew),
 		cmocka_unit_test(test_stopped_before_lock_is_unsynchronised),
 		cmocka_unit_test(test_resumes_after_holdover),
+		cmocka_unit_test(test_wander_is_rms_of_frequency_changes),
 		cmocka_unit_test(test_nmea_after_pps_keeps_the_frequency),
 		cmocka_unit_test(test_short_gap_locks_again_at_once),
 		cmocka_unit_test(test_invalid_samples_are_ignored),
