@@ -23,9 +23,11 @@
  *   clock_sim.h    simulated oscillator in virtual time (tests, benchmarks);
  *   clock_ro       reads the real clock, records adjustments and applies none
  *                  (stratumd -x: measure and report without control);
- *   clock_sys      the kernel clock: clock_linux.c (clock_adjtime) and
- *                  clock_freebsd.c (ntp_adjtime, adjtime).  Only the daemon
- *                  calls it; tests use the pure conversions below.
+ *   clock_sys      the kernel clock: clock_sys.c (ntp_adjtime: frequency,
+ *                  status, leap) with clock_linux.c (clock_adjtime: slews,
+ *                  atomic steps) or clock_freebsd.c (adjtime, clock_settime).
+ *                  Only the daemon calls it; tests use the pure conversions
+ *                  below.
  */
 #ifndef OUTPOST_CLOCK_H
 #define OUTPOST_CLOCK_H
@@ -83,7 +85,7 @@ struct clock_ro {
 };
 void clock_ro_init(struct clock_ro *ro);
 
-/* Kernel clock, in clock_<platform>.c. */
+/* Kernel clock, in clock_sys.c. */
 struct clock_sys {
 	struct clock clock;
 };
@@ -93,6 +95,13 @@ struct clock_sys {
  * slew is cancelled, the frequency is left as it is.
  */
 int clock_sys_open(struct clock_sys *sys);
+
+/* Platform part (clock_linux.c, clock_freebsd.c): slew by seconds at the
+ * kernel's CLOCK_KERNEL_SLEW_PPM (0 cancels a slew going on), step the
+ * clock by seconds, and read what is left of a slew. */
+int clock_kernel_slew(double seconds);
+int clock_kernel_step(double seconds);
+int clock_kernel_slew_pending(double *seconds);
 
 /*
  * Pure conversions for the timex interface, shared by the platform files.
