@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "text.h"
 
 void
 jsonw_init(struct jsonw *w, char *buf, size_t cap)
@@ -59,42 +60,12 @@ putf(struct jsonw *w, const char *fmt, ...)
 	put(w, tmp, (size_t)n);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t avail)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 static void
 put_string(struct jsonw *w, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, n;
+	uint32_t cp;
 
 	putc_(w, '"');
 	while (i < len) {
@@ -103,7 +74,7 @@ put_string(struct jsonw *w, const char *str, size_t len)
 			putc_(w, (char)s[i++]);
 		} else if (s[i] < 0x20 || s[i] == 0x7f) {
 			putf(w, "\\u%04x", s[i++]);
-		} else if ((n = utf8_seq(s + i, len - i)) == 0) {
+		} else if ((n = text_utf8_get(s + i, len - i, &cp)) == 0) {
 			put(w, "\xef\xbf\xbd", 3);
 			i++;
 		} else {

@@ -72,6 +72,40 @@ text_errf(char *err, size_t errlen, const char *fmt, ...)
 }
 
 size_t
+text_utf8_get(const void *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = s;
+	uint32_t v, min;
+	size_t n;
+
+	if (len == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0)
+		n = 2, v = u[0] & 0x1Fu, min = 0x80;
+	else if ((u[0] & 0xF0) == 0xE0)
+		n = 3, v = u[0] & 0x0Fu, min = 0x800;
+	else if ((u[0] & 0xF8) == 0xF0)
+		n = 4, v = u[0] & 0x07u, min = 0x10000;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (u[i] & 0x3Fu);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+size_t
 text_utf8_put(uint32_t cp, char out[4])
 {
 	if (cp < 0x80) {

@@ -63,6 +63,11 @@ long text_unhex(const char *hex, size_t len, uint8_t *out, size_t max);
 /* A code point (at most 0x10FFFF, not checked further) as UTF-8 in out:
  * the number of bytes, 1 to 4. */
 size_t text_utf8_put(uint32_t cp, char out[4]);
+/* The UTF-8 character at s (at most len bytes): its length, 1 to 4, with
+ * its code point in *cp; 0 when s does not start with one that RFC 3629
+ * allows (a stray or cut sequence, an overlong form, a UTF-16 surrogate,
+ * beyond U+10FFFF) or len is 0.  The one decoder of the tree. */
+size_t text_utf8_get(const void *s, size_t len, uint32_t *cp);
 /* The library's way to report: format a message into err (which may be
  * NULL or 0 bytes long: nothing written) and return -1, so that a caller
  * can `return text_errf(err, errlen, "...", ...);`. */

@@ -10,6 +10,7 @@
 
 #include "modem.h"
 #include "secretfile.h"
+#include "text.h"
 
 /* What a queued command is for (at_cmd.tag); at_cmd.arg carries details. */
 enum op { OP_INIT, OP_QUERY, OP_LIST, OP_READ, OP_DELETE, OP_SEND, OP_CSMP, OP_RESET };
@@ -670,41 +671,6 @@ free_job(struct modem *m)
 
 /* ---- sending in text mode ---- */
 
-/* The code point of the UTF-8 character at s[*pos], *pos moved past it; -1
- * for bad UTF-8 (cut, overlong, a surrogate, beyond U+10FFFF). */
-static long
-utf8_next(const char *s, size_t len, size_t *pos)
-{
-	const unsigned char *u = (const unsigned char *)s + *pos;
-	size_t n;
-	uint32_t cp, min;
-
-	if (u[0] < 0x80) {
-		*pos += 1;
-		return u[0];
-	}
-	if ((u[0] & 0xE0) == 0xC0) {
-		n = 2, cp = u[0] & 0x1Fu, min = 0x80;
-	} else if ((u[0] & 0xF0) == 0xE0) {
-		n = 3, cp = u[0] & 0x0Fu, min = 0x800;
-	} else if ((u[0] & 0xF8) == 0xF0) {
-		n = 4, cp = u[0] & 0x07u, min = 0x10000;
-	} else {
-		return -1;
-	}
-	if (n > len - *pos)
-		return -1;
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return -1;
-		cp = cp << 6 | (u[i] & 0x3Fu);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000))
-		return -1;
-	*pos += n;
-	return (long)cp;
-}
-
 /* cp as UCS2 hex (one unit, or a surrogate pair) at out; the digits written. */
 static size_t
 put_ucs2_hex(uint32_t cp, char *out, size_t room)
@@ -751,12 +717,14 @@ text_parts(const char *text, size_t len, bool gsm7, char (*parts)[AT_PDU_MAX + 1
 
 	while (pos < len) {
 		size_t start = pos, u, sp;
-		long cp = utf8_next(text, len, &pos);
+		uint32_t cp;
+		size_t clen = text_utf8_get(text + pos, len - pos, &cp);
 
-		if (cp < 0) {
+		if (clen == 0) {
 			snprintf(err, errlen, "the text is not UTF-8 (at byte %zu)", start);
 			return -1;
 		}
+		pos += clen;
 		u = cp >= 0x10000 ? 2 : 1;
 		sp = gsm7 ? (size_t)sms_gsm7_septets(text + start, pos - start) : 0;
 		if (units + u > unit_max || septets + sp > GSM7_SEPTETS) {
@@ -769,7 +737,7 @@ text_parts(const char *text, size_t len, bool gsm7, char (*parts)[AT_PDU_MAX + 1
 			    gsm7 ? unit_max : (size_t)UCS2_UNITS);
 			return -1;
 		}
-		o += put_ucs2_hex((uint32_t)cp, parts[k] + o, AT_PDU_MAX + 1 - o);
+		o += put_ucs2_hex(cp, parts[k] + o, AT_PDU_MAX + 1 - o);
 		units += u;
 		septets += sp;
 	}

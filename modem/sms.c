@@ -625,38 +625,15 @@ sms_encoding_name(enum sms_encoding enc)
  * Encoding.
  */
 
-/* Next code point of s[0..len) at *pos; -1 on invalid UTF-8 (RFC 3629). */
+/* The code point at s[*pos] (text_utf8_get), *pos moved past it; -1 for
+ * bad UTF-8. */
 static int
-utf8_next(const char *s, size_t len, size_t *pos, uint32_t *cp)
+next_cp(const char *s, size_t len, size_t *pos, uint32_t *cp)
 {
-	const unsigned char *u = (const unsigned char *)s + *pos;
-	size_t left = len - *pos, n;
-	uint32_t v, min;
+	size_t n = text_utf8_get(s + *pos, len - *pos, cp);
 
-	if (u[0] < 0x80) {
-		*cp = u[0];
-		*pos += 1;
-		return 0;
-	}
-	if ((u[0] & 0xE0) == 0xC0) {
-		n = 2, v = u[0] & 0x1F, min = 0x80;
-	} else if ((u[0] & 0xF0) == 0xE0) {
-		n = 3, v = u[0] & 0x0F, min = 0x800;
-	} else if ((u[0] & 0xF8) == 0xF0) {
-		n = 4, v = u[0] & 0x07, min = 0x10000;
-	} else {
+	if (n == 0)
 		return -1;
-	}
-	if (n > left)
-		return -1;
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xC0) != 0x80)
-			return -1;
-		v = v << 6 | (u[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return -1;
-	*cp = v;
 	*pos += n;
 	return 0;
 }
@@ -691,7 +668,7 @@ sms_gsm7_septets(const char *text, size_t len)
 	size_t k;
 
 	while (pos < len) {
-		if (utf8_next(text, len, &pos, &cp) < 0 || (k = gsm7_encode_cp(cp, code)) == 0)
+		if (next_cp(text, len, &pos, &cp) < 0 || (k = gsm7_encode_cp(cp, code)) == 0)
 			return -1;
 		n += (long)k;
 	}
@@ -707,7 +684,7 @@ ucs2_units(const char *text, size_t len)
 	uint32_t cp;
 
 	while (pos < len) {
-		if (utf8_next(text, len, &pos, &cp) < 0)
+		if (next_cp(text, len, &pos, &cp) < 0)
 			return -1;
 		n += cp >= 0x10000 ? 2 : 1;
 	}
@@ -729,7 +706,7 @@ take_chunk(const char *text, size_t len, size_t *pos, int gsm7, size_t limit, ui
 		uint8_t code[4];
 		uint32_t cp;
 
-		if (utf8_next(text, len, &p, &cp) < 0)
+		if (next_cp(text, len, &p, &cp) < 0)
 			break;	/* validated before: cannot happen */
 		if (gsm7) {
 			k = gsm7_encode_cp(cp, code);

@@ -379,39 +379,6 @@ notify_conf_endpoints(const struct notify_conf *c, struct notify_endpoint *out, 
 
 /* ---- Text that goes out ---- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;	/* overlong */
-	else if (s[0] == 0xed)
-		hi = 0x9f;	/* surrogates */
-	else if (s[0] == 0xf0)
-		lo = 0x90;	/* overlong */
-	else if (s[0] == 0xf4)
-		hi = 0x8f;	/* beyond U+10FFFF */
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
 /*
  * Copy src into dst (at most max bytes, and less than dstlen) as clean
  * UTF-8: invalid bytes as '?', control characters as spaces except '\n'
@@ -422,11 +389,12 @@ clean_text(char *dst, size_t dstlen, const char *src, size_t max, bool multiline
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t n = strlen(src), i = 0, o = 0, len;
+	uint32_t cp;
 
 	if (max > dstlen - 1)
 		max = dstlen - 1;
 	while (i < n) {
-		len = utf8_seq(s + i, n - i);
+		len = text_utf8_get(s + i, n - i, &cp);
 		if (o + (len ? len : 1) > max)
 			break;
 		if (len == 0) {
