@@ -11,21 +11,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
-
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#include "fdio.h"
 
 static int
 sync_dir(const char *dir)
@@ -78,7 +64,7 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 		return -1;
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fchmod(fd, mode) < 0 ||
-	    write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	    fd_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);

@@ -29,6 +29,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "text.h"
 #include "tsmath.h"
 
@@ -589,18 +590,7 @@ static void close_fds(struct spawn_fds *fds)
 /* Wait for the child's verdict: EOF means execve succeeded. */
 static int read_report(int fd, struct child_failure *f)
 {
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < sizeof(*f)) {
-		n = read(fd, (char *)f + got, sizeof(*f) - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got == sizeof(*f) ? -1 : 0;
+	return fd_read_all(fd, f, sizeof(*f)) == (ssize_t)sizeof(*f) ? -1 : 0;
 }
 
 static int resolve(char *const argv[], const struct child_opts *opts, char *path,

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 int
 secretfile_check_fd(int fd, const char *path, char *err, size_t errlen)
 {
@@ -35,26 +36,6 @@ secretfile_check_fd(int fd, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
-}
-
-/* Read the whole file (at most max bytes) into buf; its length or -1. */
-static ssize_t
-read_all(int fd, char *buf, size_t max)
-{
-	size_t have = 0;
-	ssize_t n;
-
-	while (have < max) {
-		n = read(fd, buf + have, max - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		have += (size_t)n;
-	}
-	return (ssize_t)have;
 }
 
 /* Length of the secret in buf[0..len): the line without its ending, or -1
@@ -90,7 +71,7 @@ secretfile_read(const char *path, char *buf, size_t len, char *err, size_t errle
 		close(fd);
 		return -1;
 	}
-	n = read_all(fd, tmp, sizeof(tmp));
+	n = fd_read_all(fd, tmp, sizeof(tmp));
 	if (n < 0)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	close(fd);

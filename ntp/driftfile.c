@@ -14,6 +14,7 @@
 #include "atomicfile.h"
 #include "clock.h"
 #include "driftfile.h"
+#include "fdio.h"
 
 static int
 valid(const struct driftfile *d)
@@ -150,28 +151,19 @@ int
 driftfile_load(const char *path, struct driftfile *d)
 {
 	char buf[DRIFTFILE_MAX + 1];
-	size_t got = 0;
-	ssize_t n;
+	ssize_t got;
 	int fd, saved;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	while (got < sizeof(buf)) {
-		n = read(fd, buf + got, sizeof(buf) - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	if ((got = fd_read_all(fd, buf, sizeof(buf))) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
 	close(fd);
-	return driftfile_parse(buf, got, d);
+	return driftfile_parse(buf, (size_t)got, d);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "leapfile.h"
 #include "sha1.h"
 
@@ -210,7 +211,7 @@ int
 leapfile_load(const char *path, struct leapfile *lf, char *err, size_t errlen)
 {
 	char *buf = malloc(LEAPFILE_MAX_BYTES + 1), why[96];
-	size_t got = 0;
+	ssize_t got;
 	int fd, rc = -1;
 
 	if (buf == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -218,19 +219,11 @@ leapfile_load(const char *path, struct leapfile *lf, char *err, size_t errlen)
 		free(buf);
 		return -1;
 	}
-	while (got <= LEAPFILE_MAX_BYTES) {
-		ssize_t n = read(fd, buf + got, LEAPFILE_MAX_BYTES + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	if ((got = fd_read_all(fd, buf, LEAPFILE_MAX_BYTES + 1)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
 	}
-	if (leapfile_parse(buf, got, lf, why, sizeof(why)) == 0)
+	if (leapfile_parse(buf, (size_t)got, lf, why, sizeof(why)) == 0)
 		rc = 0;
 	else if (strncmp(why, "line 0: ", 8) == 0)
 		snprintf(err, errlen, "%s: %s", path, why + 8);

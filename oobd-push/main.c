@@ -21,28 +21,10 @@
 #include <strings.h>		/* explicit_bzero on FreeBSD */
 #include <unistd.h>
 
+#include "fdio.h"
 #include "privdrop.h"
 #include "push_wire.h"
 #include "transfer.h"
-
-static long
-read_all(int fd, char *buf, size_t cap)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < cap) {
-		n = read(fd, buf + got, cap - got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			return (long)got;
-		got += (size_t)n;
-	}
-	return -1;	/* more than cap: not a request */
-}
 
 static int
 report(const struct push_result *res, int status)
@@ -81,7 +63,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || isatty(0))
 		usage();
-	if ((len = read_all(0, buf, sizeof(buf))) == -1 ||
+	len = (long)fd_read_all(0, buf, sizeof(buf));
+	if (len == (long)sizeof(buf))
+		len = -1;	/* a full buffer is more than a request */
+	if (len == -1 ||
 	    push_request_decode(buf, (size_t)len, &rq, err, sizeof(err)) == -1) {
 		snprintf(res.why, sizeof(res.why), "%.300s", len == -1 ? "bad request: too long "
 		    "or unreadable" : err);

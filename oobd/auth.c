@@ -15,6 +15,7 @@
 
 #include "atomicfile.h"
 #include "auth.h"
+#include "fdio.h"
 #include "text.h"
 
 #define STATE_VERSION  1
@@ -426,8 +427,7 @@ auth_state_load(struct auth *a, const char *path, char *err, size_t errlen)
 {
 	char buf[AUTH_STATE_MAX + 1];
 	struct stat sb;
-	size_t got = 0;
-	ssize_t n;
+	ssize_t got;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
@@ -450,19 +450,12 @@ auth_state_load(struct auth *a, const char *path, char *err, size_t errlen)
 		    path, (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777), path, path);
 		goto fail;
 	}
-	while (got < sizeof(buf)) {
-		if ((n = read(fd, buf + got, sizeof(buf) - got)) < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	if ((got = fd_read_all(fd, buf, sizeof(buf))) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
 	close(fd);
-	if (auth_state_parse(&a->state, path, buf, got, err, errlen) < 0)
+	if (auth_state_parse(&a->state, path, buf, (size_t)got, err, errlen) < 0)
 		return -1;
 	a->dirty = false;
 	return 0;

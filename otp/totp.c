@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base32.h"
+#include "fdio.h"
 #include "secretfile.h"
 #include "sha1.h"
 #include "totp.h"
@@ -203,20 +204,11 @@ open_secret(const char *path, char *err, size_t errlen)
 static long
 read_secret(const char *path, int fd, char *buf, char *err, size_t errlen)
 {
-	size_t got = 0;
-	ssize_t n;
+	ssize_t got = fd_read_all(fd, buf, SECRET_FILE_MAX + 1);
 
-	while (got <= SECRET_FILE_MAX) {
-		n = read(fd, buf + got, SECRET_FILE_MAX + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	if (got < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
 	}
 	if (got > SECRET_FILE_MAX) {
 		snprintf(err, errlen, "%s: longer than %d bytes: not a base32 secret", path,

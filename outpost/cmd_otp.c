@@ -29,6 +29,7 @@
 
 #include "atomicfile.h"
 #include "base32.h"
+#include "fdio.h"
 #include "outpost.h"
 #include "totp.h"
 
@@ -154,9 +155,8 @@ static int
 random_bytes(uint8_t *buf, size_t len)
 {
 	struct stat sb;
-	size_t got = 0;
-	ssize_t n;
-	int fd;
+	ssize_t got;
+	int fd, saved;
 
 	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
@@ -165,19 +165,11 @@ random_bytes(uint8_t *buf, size_t len)
 		errno = EINVAL;
 		return -1;
 	}
-	while (got < len) {
-		if ((n = read(fd, buf + got, len - got)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		got += (size_t)n;
-	}
+	got = fd_read_all(fd, buf, len);
+	saved = errno;
 	close(fd);
-	return 0;
+	errno = got >= 0 ? EIO : saved;	/* a random device never ends */
+	return got >= 0 && (size_t)got == len ? 0 : -1;
 }
 
 /* The directory of path into dir ("." when it has none). */
