@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sms.h"
+#include "strbuf.h"
 #include "text.h"
 
 #define GSM7_ESC	 0x1B
@@ -56,49 +57,12 @@ static const struct {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A bounded UTF-8 string builder: a write that does not fit sets overflow. */
-struct strbuf {
-	char	*p;
-	size_t	cap;	/* bytes, room for the NUL included */
-	size_t	len;
-	int	overflow;
-};
-
-static void
-sb_init(struct strbuf *b, char *p, size_t cap)
-{
-	b->p = p;
-	b->cap = cap;
-	b->len = 0;
-	b->overflow = 0;
-	if (cap > 0)
-		p[0] = '\0';
-}
-
-static void
-sb_bytes(struct strbuf *b, const char *s, size_t n)
-{
-	if (b->overflow || b->cap == 0 || n > b->cap - 1 - b->len) {
-		b->overflow = 1;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_char(struct strbuf *b, char c)
-{
-	sb_bytes(b, &c, 1);
-}
-
 static void
 sb_utf8(struct strbuf *b, uint32_t cp)
 {
 	char u[4];
 
-	sb_bytes(b, u, text_utf8_put(cp, u));
+	strbuf_add(b, u, text_utf8_put(cp, u));
 }
 
 static void
@@ -107,8 +71,8 @@ sb_hex(struct strbuf *b, const uint8_t *p, size_t n)
 	static const char digits[] = "0123456789ABCDEF";
 
 	for (size_t i = 0; i < n; i++) {
-		sb_char(b, digits[p[i] >> 4]);
-		sb_char(b, digits[p[i] & 0x0F]);
+		strbuf_addc(b, digits[p[i] >> 4]);
+		strbuf_addc(b, digits[p[i] & 0x0F]);
 	}
 }
 
@@ -182,7 +146,7 @@ gsm7_unpack(const uint8_t *buf, size_t first, size_t n, struct strbuf *b)
 			continue;
 		}
 		if (i + 1 == n || septet_at(buf, first, i + 1) == GSM7_ESC) {
-			sb_char(b, ' ');
+			strbuf_addc(b, ' ');
 			continue;
 		}
 		code = septet_at(buf, first, ++i);
@@ -257,7 +221,7 @@ decode_digits(const uint8_t *p, size_t ndigits, int filler_ok, struct strbuf *b,
 			return text_errf(err, errlen, "%s: filler semi-octet F at digit %zu of %zu",
 			    field, i + 1, ndigits);
 		}
-		sb_char(b, digits[d]);
+		strbuf_addc(b, digits[d]);
 	}
 	return 0;
 }
@@ -279,9 +243,9 @@ decode_smsc(struct cursor *c, struct sms_address *a, char *err, size_t errlen)
 	if ((p = cur_take(c, n, "SMSC address", err, errlen)) == NULL)
 		return -1;
 	a->toa = p[0];
-	sb_init(&b, a->text, sizeof(a->text));
+	strbuf_init(&b, a->text, sizeof(a->text));
 	if (toa_ton(a->toa) == SMS_TON_INTERNATIONAL)
-		sb_char(&b, '+');
+		strbuf_addc(&b, '+');
 	return decode_digits(p + 1, 2 * (size_t)(n - 1), 1, &b, "SMSC address", err, errlen);
 }
 
@@ -301,13 +265,13 @@ decode_originator(struct cursor *c, struct sms_address *a, char *err, size_t err
 		    ADDR_DIGITS_MAX);
 	if ((p = cur_take(c, (ndigits + 1) / 2, "TP-OA", err, errlen)) == NULL)
 		return -1;
-	sb_init(&b, a->text, sizeof(a->text));
+	strbuf_init(&b, a->text, sizeof(a->text));
 	switch (toa_ton(a->toa)) {
 	case SMS_TON_ALPHANUMERIC:
 		gsm7_unpack(p, 0, ndigits * 4 / 7, &b);
 		break;
 	case SMS_TON_INTERNATIONAL:
-		sb_char(&b, '+');
+		strbuf_addc(&b, '+');
 		/* FALLTHROUGH */
 	default:
 		if (decode_digits(p, ndigits, 0, &b, "originator", err, errlen) < 0)
@@ -500,7 +464,7 @@ decode_user_data(struct cursor *c, struct sms_deliver *out, char *err, size_t er
 	if ((out->first_octet & 0x40) &&
 	    decode_udh(ud, octets, &hdr, &out->concat, err, errlen) < 0)
 		return -1;
-	sb_init(&b, out->text, sizeof(out->text));
+	strbuf_init(&b, out->text, sizeof(out->text));
 	switch (out->encoding) {
 	case SMS_ENC_GSM7:
 		hdr_septets = (hdr * 8 + 6) / 7;
@@ -792,7 +756,7 @@ to_hex(const uint8_t *p, size_t n, char *hex, size_t hexcap)
 {
 	struct strbuf b;
 
-	sb_init(&b, hex, hexcap);
+	strbuf_init(&b, hex, hexcap);
 	sb_hex(&b, p, n);
 }
 

@@ -10,6 +10,7 @@
 #include "jsonw.h"
 #include "notify_build.h"
 #include "secretfile.h"
+#include "strbuf.h"
 #include "text.h"
 
 void
@@ -412,41 +413,23 @@ clean_text(char *dst, size_t dstlen, const char *src, size_t max, bool multiline
 	dst[o] = '\0';
 }
 
-struct outbuf {
-	char *p;
-	size_t cap, len;
-	bool full;
-};
-
-static void
-out_add(struct outbuf *b, const char *s, size_t n)
-{
-	if (b->full || n >= b->cap - b->len) {
-		b->full = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
 /* name=value with value percent-encoded (RFC 3986 unreserved kept). */
 static void
-form_field(struct outbuf *b, const char *name, const char *value)
+form_field(struct strbuf *b, const char *name, const char *value)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
 	if (b->len > 0)
-		out_add(b, "&", 1);
-	out_add(b, name, strlen(name));
-	out_add(b, "=", 1);
+		strbuf_add(b, "&", 1);
+	strbuf_adds(b, name);
+	strbuf_add(b, "=", 1);
 	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
 		char enc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
 
 		if (text_isalnum((char)*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~')
-			out_add(b, (const char *)p, 1);
+			strbuf_add(b, (const char *)p, 1);
 		else
-			out_add(b, enc, 3);
+			strbuf_add(b, enc, 3);
 	}
 }
 
@@ -474,7 +457,7 @@ ntfy_tag(const char *event)
 
 static void
 build_pushover(const struct notify_target *t, const struct notify_message *m, const char *title,
-    const char *text, struct outbuf *b, struct notify_request *req)
+    const char *text, struct strbuf *b, struct notify_request *req)
 {
 	char ts[32];
 
@@ -491,7 +474,7 @@ build_pushover(const struct notify_target *t, const struct notify_message *m, co
 
 static void
 build_ntfy(const struct notify_target *t, const struct notify_message *m, const char *title,
-    const char *text, struct outbuf *b, struct notify_request *req)
+    const char *text, struct strbuf *b, struct notify_request *req)
 {
 	char tags[64], auth[NOTIFY_SECRET_MAX + 8];
 
@@ -506,12 +489,12 @@ build_ntfy(const struct notify_target *t, const struct notify_message *m, const 
 		add_header(req, "Authorization", auth);
 		explicit_bzero(auth, sizeof(auth));
 	}
-	out_add(b, text, strlen(text));
+	strbuf_adds(b, text);
 }
 
 static void
 build_webhook(const struct notify_message *m, const char *title, const char *text,
-    struct outbuf *b, struct notify_request *req)
+    struct strbuf *b, struct notify_request *req)
 {
 	char when[32], host[NOTIFY_HOST_MAX];
 	struct jsonw w;
@@ -533,7 +516,7 @@ build_webhook(const struct notify_message *m, const char *title, const char *tex
 	jsonw_end(&w);
 	len = jsonw_finish(&w);
 	if (len < 0)
-		b->full = true;
+		b->overflow = true;
 	else
 		b->len = (size_t)len;
 }
@@ -543,7 +526,7 @@ notify_build_request(const struct notify_conf *c, const struct notify_target *t,
     const struct notify_message *m, struct notify_request *req, char *err, size_t errlen)
 {
 	char title[NOTIFY_TITLE_MAX + 1], text[NOTIFY_TEXT_MAX + 1];
-	struct outbuf b;
+	struct strbuf b;
 
 	memset(req, 0, sizeof(*req));
 	if (!notify_event_valid(m->event)) {
@@ -555,7 +538,7 @@ notify_build_request(const struct notify_conf *c, const struct notify_target *t,
 		return -1;
 	clean_text(title, sizeof(title), m->title ? m->title : "", NOTIFY_TITLE_MAX, false);
 	clean_text(text, sizeof(text), m->text ? m->text : "", NOTIFY_TEXT_MAX, true);
-	b = (struct outbuf){ .p = req->body, .cap = sizeof(req->body) };
+	strbuf_init(&b, req->body, sizeof(req->body));
 	switch (t->kind) {
 	case NOTIFY_PUSHOVER:
 		build_pushover(t, m, title, text, &b, req);
@@ -567,7 +550,7 @@ notify_build_request(const struct notify_conf *c, const struct notify_target *t,
 		build_webhook(m, title, text, &b, req);
 		break;
 	}
-	if (b.full) {
+	if (b.overflow) {
 		explicit_bzero(req, sizeof(*req));
 		snprintf(err, errlen, "%s: message too long", notify_kind_name(t->kind));
 		return -1;
