@@ -86,7 +86,7 @@
 #include <time.h>
 
 #include "filter.h"
-#include "ntp_server.h"
+#include "ntp_answer.h"
 #include "ntp_wire.h"
 
 #define ASSOC_MINPOLL 6         /* defaults, log2 s */

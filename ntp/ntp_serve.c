@@ -142,9 +142,9 @@ ntps_handle(struct ntps *s, struct ntps_pkt *p, const struct ntp_server_state *s
 	if (!p->has_rx)
 		p->rx = s->now(s->now_arg);
 	/* The transmit time is read last, as close to sending as we can. */
-	enum ntp_server_action act =
-	    ntp_server_answer(&req, st, limited, p->rx, s->now(s->now_arg), &resp);
-	if (act == NTP_SERVER_DROP) {
+	enum ntp_answer_kind act =
+	    ntp_answer(&req, st, limited, p->rx, s->now(s->now_arg), &resp);
+	if (act == NTP_ANSWER_DROP) {
 		s->stats.not_request++;
 		return;
 	}
@@ -152,7 +152,7 @@ ntps_handle(struct ntps *s, struct ntps_pkt *p, const struct ntp_server_state *s
 	 * its place and is never larger than it. */
 	p->len = ntp_encode(&resp, p->buf, p->len);
 	p->answer = p->len > 0;
-	if (act == NTP_SERVER_KOD_RATE)
+	if (act == NTP_ANSWER_KOD_RATE)
 		s->stats.kod_sent++;
 	else
 		s->stats.replied++;

@@ -4,7 +4,7 @@
  * Listens on UDP sockets (one per address; IPv6 sockets are v6-only, so
  * `0.0.0.0` and `::` are two sockets), takes every waiting request in
  * batches (recvmmsg/sendmmsg where the system has them) with the kernel's
- * receive timestamp, and answers each with ntp_server_answer().  Answers
+ * receive timestamp, and answers each with ntp_answer().  Answers
  * leave from the address the request was sent to (IP_PKTINFO and
  * IPV6_PKTINFO), so a multi-homed box answers correctly from a wildcard
  * socket.
@@ -31,7 +31,7 @@
 #include <netinet/in.h>
 
 #include "netacl.h"
-#include "ntp_server.h"
+#include "ntp_answer.h"
 #include "ntp_wire.h"
 #include "ratelimit.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "assoc.h"
-#include "ntp_server.h"
+#include "ntp_answer.h"
 #include "ntp_wire.h"
 
 #define assert_near(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
@@ -86,7 +86,7 @@ server_reply(const struct ntp_packet *req, const struct link *l, double now,
 	struct ntp_packet resp;
 	double t2 = l->start + now + l->out + l->theta;
 
-	(void)ntp_server_answer(req, st, rate_limited, at(l->base, t2),
+	(void)ntp_answer(req, st, rate_limited, at(l->base, t2),
 	    at(l->base, t2 + l->proc), &resp);
 	return resp;
 }

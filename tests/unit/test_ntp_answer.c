@@ -1,5 +1,5 @@
 /*
- * ntp_server: the answer fields a client checks (RFC 5905 8, chrony's and
+ * ntp_answer: the answer fields a client checks (RFC 5905 8, chrony's and
  * ntpd's sanity tests) for a synchronised, an unsynchronised and a
  * rate-limited server.
  */
@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "ntp_server.h"
+#include "ntp_answer.h"
 
 static struct ntp_packet
 client_request(void)
@@ -40,7 +40,7 @@ test_synchronised_reply(void **state)
 
 	(void)state;
 	st.refid = ntp_refid_ascii("PPS");
-	assert_int_equal(ntp_server_answer(&req, &st, false, rx, tx, &resp), NTP_SERVER_REPLY);
+	assert_int_equal(ntp_answer(&req, &st, false, rx, tx, &resp), NTP_ANSWER_REPLY);
 	assert_int_equal(resp.mode, NTP_MODE_SERVER);
 	assert_int_equal(resp.version, 4);
 	assert_int_equal(resp.leap, NTP_LEAP_NONE);
@@ -62,7 +62,7 @@ test_version3_client_gets_version3(void **state)
 
 	(void)state;
 	req.version = 3;
-	assert_int_equal(ntp_server_answer(&req, &locked, false, t, t, &resp), NTP_SERVER_REPLY);
+	assert_int_equal(ntp_answer(&req, &locked, false, t, t, &resp), NTP_ANSWER_REPLY);
 	assert_int_equal(resp.version, 3);
 }
 
@@ -75,7 +75,7 @@ test_unsynchronised(void **state)
 
 	(void)state;
 	st.synchronised = false;
-	assert_int_equal(ntp_server_answer(&req, &st, false, t, t, &resp), NTP_SERVER_REPLY);
+	assert_int_equal(ntp_answer(&req, &st, false, t, t, &resp), NTP_ANSWER_REPLY);
 	assert_int_equal(resp.leap, NTP_LEAP_UNSYNC);
 	assert_int_equal(resp.stratum, 16);
 	assert_true(resp.reference == 0);
@@ -88,7 +88,7 @@ test_kod_rate(void **state)
 	struct timespec t = { 1764000010, 0 };
 
 	(void)state;
-	assert_int_equal(ntp_server_answer(&req, &locked, true, t, t, &resp), NTP_SERVER_KOD_RATE);
+	assert_int_equal(ntp_answer(&req, &locked, true, t, t, &resp), NTP_ANSWER_KOD_RATE);
 	assert_int_equal(resp.stratum, 0);
 	assert_int_equal(resp.leap, NTP_LEAP_UNSYNC);
 	assert_int_equal(resp.refid, ntp_refid_ascii("RATE"));
@@ -106,11 +106,11 @@ test_drops_non_requests(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++) {
 		req.mode = (uint8_t)dropped[i];
-		assert_int_equal(ntp_server_answer(&req, &locked, false, t, t, &resp),
-		    NTP_SERVER_DROP);
+		assert_int_equal(ntp_answer(&req, &locked, false, t, t, &resp),
+		    NTP_ANSWER_DROP);
 	}
 	req.mode = NTP_MODE_SYM_ACTIVE;
-	assert_int_equal(ntp_server_answer(&req, &locked, false, t, t, &resp), NTP_SERVER_REPLY);
+	assert_int_equal(ntp_answer(&req, &locked, false, t, t, &resp), NTP_ANSWER_REPLY);
 	assert_int_equal(resp.mode, NTP_MODE_SYM_PASSIVE);
 }
 

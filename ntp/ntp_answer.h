@@ -1,5 +1,5 @@
 /*
- * ntp_server: what a server answers to one request (RFC 5905 section 9.2,
+ * ntp_answer: what a server answers to one request (RFC 5905 section 9.2,
  * the "fast xmit" path), as a pure function of the request, the server's
  * synchronisation state and two timestamps.  No sockets, no clock reads:
  * the daemon supplies the kernel receive time and a transmit time read just
@@ -15,8 +15,8 @@
  * rate-limited client gets a kiss-o'-death RATE instead (stratum 0, refid
  * "RATE", times echoed so it can match it), as RFC 5905 7.4 describes.
  */
-#ifndef OUTPOST_NTP_SERVER_H
-#define OUTPOST_NTP_SERVER_H
+#ifndef OUTPOST_NTP_ANSWER_H
+#define OUTPOST_NTP_ANSWER_H
 
 #include <stdbool.h>
 #include <time.h>
@@ -34,14 +34,14 @@ struct ntp_server_state {
 	enum ntp_leap leap;         /* pending leap second announcement */
 };
 
-enum ntp_server_action {
-	NTP_SERVER_REPLY,
-	NTP_SERVER_KOD_RATE,
-	NTP_SERVER_DROP,
+enum ntp_answer_kind {
+	NTP_ANSWER_REPLY,
+	NTP_ANSWER_KOD_RATE,
+	NTP_ANSWER_DROP,
 };
 
 /* Decide and fill *resp.  rate_limited: the caller's rate limiter said no. */
-enum ntp_server_action ntp_server_answer(const struct ntp_packet *req,
+enum ntp_answer_kind ntp_answer(const struct ntp_packet *req,
     const struct ntp_server_state *st, bool rate_limited, struct timespec rx,
     struct timespec tx, struct ntp_packet *resp);
 
