@@ -26,7 +26,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 if ! cc -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 $san -I"$top/lib" \
     -I"$top/oobd" -o "$T/probe" "$top/tests/integration/tunnel_probe.c" \
     "$top/oobd/tunnel.c" "$top/lib/child.c" "$top/lib/evloop.c" "$top/lib/tsmath.c" \
-    "$top/lib/text.c" -lm 2>"$T/cc.log"; then
+    "$top/lib/text.c" "$top/lib/fdio.c" -lm 2>"$T/cc.log"; then
 	cat "$T/cc.log"
 	not_ok "tunnel_probe compiles"
 	done_testing
