@@ -42,19 +42,19 @@ run(const struct scenario *sc, int seconds, struct figures *f)
 		0.0, sc->seed };
 	struct clock_sim sim;
 	struct clock_rng noise;
-	struct loop_config cfg;
-	struct loop loop;
-	struct loop_sample s;
-	struct loop_status st;
+	struct disc_config cfg;
+	struct disc loop;
+	struct disc_sample s;
+	struct disc_status st;
 	double sum2 = 0.0, x, last_bad = 0.0;
 	int k, m = 0;
 
 	clock_sim_init(&sim, &cc);
 	clock_rng_seed(&noise, sc->seed ^ 0x5eed);
-	loop_default_config(&cfg);
+	disc_default_config(&cfg);
 	cfg.step_threshold = sc->step_threshold;
-	if (loop_init(&loop, &cfg, &sim.clock, NULL) < 0) {
-		perror("loop_init");
+	if (disc_init(&loop, &cfg, &sim.clock, NULL) < 0) {
+		perror("disc_init");
 		exit(1);
 	}
 	f->max = 0.0;
@@ -73,9 +73,9 @@ run(const struct scenario *sc, int seconds, struct figures *f)
 		s.offset = x + sc->jitter * clock_rng_gauss(&noise);
 		s.error = sc->jitter;
 		clock_sim_advance(&sim, LABEL_DELAY);
-		loop_update(&loop, &s);
+		disc_update(&loop, &s);
 	}
-	loop_status(&loop, s.when, &st);
+	disc_status(&loop, s.when, &st);
 	f->converge = last_bad >= seconds ? -1.0 : last_bad;
 	f->rms = m > 0 ? sqrt(sum2 / m) : 0.0;
 	f->steps = st.steps;
@@ -90,30 +90,30 @@ holdover(const struct scenario *sc, double *drift, double *reported)
 		0.0, sc->seed };
 	struct clock_sim sim;
 	struct clock_rng noise;
-	struct loop_config cfg;
-	struct loop loop;
-	struct loop_sample s;
-	struct loop_status st;
+	struct disc_config cfg;
+	struct disc loop;
+	struct disc_sample s;
+	struct disc_status st;
 	struct timespec now;
 	double x0;
 	int k;
 
 	clock_sim_init(&sim, &cc);
 	clock_rng_seed(&noise, sc->seed ^ 0x5eed);
-	loop_default_config(&cfg);
-	loop_init(&loop, &cfg, &sim.clock, NULL);
+	disc_default_config(&cfg);
+	disc_init(&loop, &cfg, &sim.clock, NULL);
 	for (k = 0; k < 3600; k++) {
 		clock_sim_advance(&sim, 1.0 - LABEL_DELAY);
 		clock_now(&sim.clock, &s.when);
 		s.offset = clock_sim_offset(&sim) + sc->jitter * clock_rng_gauss(&noise);
 		s.error = sc->jitter;
 		clock_sim_advance(&sim, LABEL_DELAY);
-		loop_update(&loop, &s);
+		disc_update(&loop, &s);
 	}
 	x0 = clock_sim_offset(&sim);
 	clock_sim_advance(&sim, 3600.0);
 	clock_now(&sim.clock, &now);
-	loop_status(&loop, now, &st);
+	disc_status(&loop, now, &st);
 	*drift = clock_sim_offset(&sim) - x0;
 	*reported = st.error;
 }

@@ -38,7 +38,7 @@
 #define WANDER_AVG 8.0
 
 void
-loop_default_config(struct loop_config *cfg)
+disc_default_config(struct disc_config *cfg)
 {
 	cfg->step_threshold = 0.128;
 	cfg->step_updates = 3;
@@ -53,10 +53,10 @@ loop_default_config(struct loop_config *cfg)
 }
 
 static bool
-config_ok(const struct loop_config *c)
+config_ok(const struct disc_config *c)
 {
 	return c->step_threshold >= 0.0 && c->step_updates >= 0 && c->window >= 4 &&
-	    c->window <= LOOP_MAX_WINDOW && c->outlier_factor > 0.0 &&
+	    c->window <= DISC_MAX_WINDOW && c->outlier_factor > 0.0 &&
 	    c->outlier_floor >= 0.0 && c->outlier_max >= 1 && c->lock_offset > 0.0 &&
 	    c->holdover_after > 0.0 && c->unsync_after >= c->holdover_after &&
 	    c->clock_error_ppm >= 0.0 && isfinite(c->step_threshold) &&
@@ -64,16 +64,16 @@ config_ok(const struct loop_config *c)
 }
 
 static double
-rel(const struct loop *l, struct timespec t)
+rel(const struct disc *l, struct timespec t)
 {
 	return ts_to_double(ts_sub(t, l->epoch));
 }
 
 /* Total correction the loop has applied to the clock by time t. */
 static double
-applied(const struct loop *l, double t)
+applied(const struct disc *l, double t)
 {
-	const struct loop_segment *g = &l->seg;
+	const struct disc_segment *g = &l->seg;
 	double dt, lim;
 
 	if (!l->controlled)
@@ -87,13 +87,13 @@ applied(const struct loop *l, double t)
 
 /* Uncorrected offset predicted by the fit at time t. */
 static double
-predict(const struct loop *l, double t)
+predict(const struct disc *l, double t)
 {
 	return l->mean_u + l->slope * (t - l->mean_t);
 }
 
 int
-loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
+disc_init(struct disc *l, const struct disc_config *cfg, struct clock *clk,
     const struct driftfile *drift)
 {
 	struct clock_status st;
@@ -123,27 +123,27 @@ loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
 /* Samples stopped: holdover_after, or three sample intervals of a source
  * that is polled less often (an NTP server every 64 s or more). */
 static double
-holdover_after(const struct loop *l)
+holdover_after(const struct disc *l)
 {
 	return fp_max(l->cfg.holdover_after, 3.0 * l->interval);
 }
 
 void
-loop_set_interval(struct loop *l, double seconds)
+disc_set_interval(struct disc *l, double seconds)
 {
 	l->interval = seconds > 0.0 && isfinite(seconds) ? seconds : 1.0;
 }
 
 static void
-push(struct loop *l, double t, double u, double error)
+push(struct disc *l, double t, double u, double error)
 {
 	int i;
 
 	if (l->n == l->cfg.window) {
-		l->head = (l->head + 1) % LOOP_MAX_WINDOW;
+		l->head = (l->head + 1) % DISC_MAX_WINDOW;
 		l->n--;
 	}
-	i = (l->head + l->n) % LOOP_MAX_WINDOW;
+	i = (l->head + l->n) % DISC_MAX_WINDOW;
 	l->pt[i] = t;
 	l->pu[i] = u;
 	error = fp_max(error, ERROR_FLOOR);
@@ -159,7 +159,7 @@ push(struct loop *l, double t, double u, double error)
  * two, as the window's points were mostly counted last time too.
  */
 static void
-combine_frequency(struct loop *l, double slope_fit, double var_fit)
+combine_frequency(struct disc *l, double slope_fit, double var_fit)
 {
 	double var_old = l->freq_var * 1e-12;
 
@@ -179,7 +179,7 @@ combine_frequency(struct loop *l, double slope_fit, double var_fit)
  * understates its error is still judged by what it does.
  */
 static void
-fit(struct loop *l, double error, double t_now)
+fit(struct disc *l, double error, double t_now)
 {
 	double sw = 0.0, st = 0.0, su = 0.0, sxy = 0.0, sxx = 0.0, ssr = 0.0;
 	double dt, du, r, scale, slope_fit;
@@ -189,7 +189,7 @@ fit(struct loop *l, double error, double t_now)
 		l->freq_var += FREQ_WANDER_PPM * FREQ_WANDER_PPM * (t_now - l->freq_t);
 	l->freq_t = t_now;
 	for (k = 0; k < l->n; k++) {
-		i = (l->head + k) % LOOP_MAX_WINDOW;
+		i = (l->head + k) % DISC_MAX_WINDOW;
 		sw += l->pw[i];
 		st += l->pw[i] * l->pt[i];
 		su += l->pw[i] * l->pu[i];
@@ -204,7 +204,7 @@ fit(struct loop *l, double error, double t_now)
 		return;
 	}
 	for (k = 0; k < l->n; k++) {
-		i = (l->head + k) % LOOP_MAX_WINDOW;
+		i = (l->head + k) % DISC_MAX_WINDOW;
 		dt = l->pt[i] - l->mean_t;
 		du = l->pu[i] - l->mean_u;
 		sxx += l->pw[i] * dt * dt;
@@ -212,7 +212,7 @@ fit(struct loop *l, double error, double t_now)
 	}
 	slope_fit = sxy / sxx;
 	for (k = 0; k < l->n; k++) {
-		i = (l->head + k) % LOOP_MAX_WINDOW;
+		i = (l->head + k) % DISC_MAX_WINDOW;
 		r = l->pu[i] - l->mean_u - slope_fit * (l->pt[i] - l->mean_t);
 		ssr += l->pw[i] * r * r;
 	}
@@ -229,7 +229,7 @@ fit(struct loop *l, double error, double t_now)
 /* Further from the line than the window's scatter, or the sample's own
  * error if that is larger (NMEA's samples beside a PPS line), allow. */
 static bool
-is_outlier(const struct loop *l, double t, double u, double error)
+is_outlier(const struct disc *l, double t, double u, double error)
 {
 	double limit;
 
@@ -240,9 +240,9 @@ is_outlier(const struct loop *l, double t, double u, double error)
 }
 
 static void
-new_segment(struct loop *l, double t, double freq_ppm, double slew, double extra)
+new_segment(struct disc *l, double t, double freq_ppm, double slew, double extra)
 {
-	struct loop_segment g;
+	struct disc_segment g;
 
 	g.t = t;
 	g.applied = applied(l, t) + extra;
@@ -253,20 +253,20 @@ new_segment(struct loop *l, double t, double freq_ppm, double slew, double extra
 }
 
 static void
-note_sample(struct loop *l, double t)
+note_sample(struct disc *l, double t)
 {
 	l->last_t = t;
 	l->have_sample = true;
 	l->updates++;
 }
 
-static enum loop_result
-step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s)
+static enum disc_result
+step(struct disc *l, double tk, double tp, double u, const struct disc_sample *s)
 {
 	double d = -(s->offset + applied(l, tp) - applied(l, tk));
 
 	if (clock_step(l->clock, d) < 0)
-		return LOOP_CLOCK_ERROR;
+		return DISC_CLOCK_ERROR;
 	new_segment(l, tp, l->seg.freq_ppm, 0.0, d);
 	/* The clock jumped by d: the epoch moves along, the axis does not. */
 	if (l->controlled)
@@ -276,29 +276,29 @@ step(struct loop *l, double tk, double tp, double u, const struct loop_sample *s
 	push(l, tk, u, s->error);
 	fit(l, s->error, tp);
 	note_sample(l, tk);
-	return LOOP_STEPPED;
+	return DISC_STEPPED;
 }
 
 /* ntpd's clock_stability: the square of each frequency change, averaged
  * exponentially over WANDER_AVG updates.  The first update's change is
  * from the drift file's frequency (or none), not a wander. */
 static void
-note_wander(struct loop *l, double dfreq_ppm)
+note_wander(struct disc *l, double dfreq_ppm)
 {
 	if (l->updates == 0)
 		return;
 	l->wander_var += (dfreq_ppm * dfreq_ppm - l->wander_var) / WANDER_AVG;
 }
 
-static enum loop_result
-correct(struct loop *l, double tk, double tp, double error)
+static enum disc_result
+correct(struct disc *l, double tk, double tp, double error)
 {
 	double freq = -l->slope * 1e6, offset;
 
 	freq = fp_max(-CLOCK_MAX_FREQ_PPM, fp_min(CLOCK_MAX_FREQ_PPM, freq));
 	offset = predict(l, tp) + applied(l, tp);
 	if (clock_set_freq(l->clock, freq) < 0 || clock_slew(l->clock, -offset) < 0)
-		return LOOP_CLOCK_ERROR;
+		return DISC_CLOCK_ERROR;
 	note_wander(l, freq - l->seg.freq_ppm);
 	new_segment(l, tp, freq, -offset, 0.0);
 	/* A source can only be followed to within its own error: an NTP
@@ -309,23 +309,23 @@ correct(struct loop *l, double tk, double tp, double error)
 	else if (fabs(offset) > UNLOCK_FACTOR * lock)
 		l->locked = false;
 	note_sample(l, tk);
-	return LOOP_ACCEPTED;
+	return DISC_ACCEPTED;
 }
 
-enum loop_result
-loop_update(struct loop *l, const struct loop_sample *s)
+enum disc_result
+disc_update(struct disc *l, const struct disc_sample *s)
 {
 	struct timespec now;
 	double tk, tp, u;
 
 	if (!isfinite(s->offset) || !isfinite(s->error) || s->error < 0.0)
-		return LOOP_INVALID;
+		return DISC_INVALID;
 	if (clock_now(l->clock, &now) < 0)
-		return LOOP_CLOCK_ERROR;
+		return DISC_CLOCK_ERROR;
 	tp = rel(l, now);
 	tk = rel(l, s->when);
 	if ((l->have_sample && tk <= l->last_t) || tk > tp + 1.0)
-		return LOOP_INVALID;
+		return DISC_INVALID;
 	u = s->offset - applied(l, tk);
 
 	if (l->cfg.step_threshold > 0.0 && l->updates < (unsigned long)l->cfg.step_updates &&
@@ -338,7 +338,7 @@ loop_update(struct loop *l, const struct loop_sample *s)
 	if (is_outlier(l, tk, u, s->error)) {
 		l->outliers++;
 		if (++l->outlier_run < l->cfg.outlier_max)
-			return LOOP_OUTLIER;
+			return DISC_OUTLIER;
 		l->n = 0; /* the reference really moved: start again from here */
 	}
 	l->outlier_run = 0;
@@ -348,7 +348,7 @@ loop_update(struct loop *l, const struct loop_sample *s)
 }
 
 void
-loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
+disc_status(const struct disc *l, struct timespec now, struct disc_status *st)
 {
 	double t = rel(l, now), age;
 
@@ -362,7 +362,7 @@ loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
 	st->outliers = l->outliers;
 	st->steps = l->steps;
 	if (!l->have_sample) {
-		st->state = LOOP_UNSET;
+		st->state = DISC_UNSET;
 		st->since_update = -1.0;
 		return;
 	}
@@ -371,33 +371,33 @@ loop_status(const struct loop *l, struct timespec now, struct loop_status *st)
 	st->offset = predict(l, t) + applied(l, t);
 	st->error = l->pred_error + (3.0 * l->skew_ppm + l->cfg.clock_error_ppm) * 1e-6 * age;
 	if (age > l->cfg.unsync_after)
-		st->state = LOOP_UNSYNC;
+		st->state = DISC_UNSYNC;
 	else if (age > holdover_after(l))
-		st->state = l->locked ? LOOP_HOLDOVER : LOOP_UNSYNC;
+		st->state = l->locked ? DISC_HOLDOVER : DISC_UNSYNC;
 	else
-		st->state = l->locked ? LOOP_LOCKED : LOOP_STARTUP;
+		st->state = l->locked ? DISC_LOCKED : DISC_STARTUP;
 }
 
 void
-loop_drift(const struct loop *l, struct driftfile *d)
+disc_drift(const struct disc *l, struct driftfile *d)
 {
 	d->freq_ppm = l->seg.freq_ppm;
 	d->skew_ppm = fp_min(l->skew_ppm, DRIFTFILE_MAX_SKEW_PPM);
 }
 
 const char *
-loop_state_name(enum loop_state st)
+disc_state_name(enum disc_state st)
 {
 	switch (st) {
-	case LOOP_UNSET:
+	case DISC_UNSET:
 		return "unset";
-	case LOOP_STARTUP:
+	case DISC_STARTUP:
 		return "startup";
-	case LOOP_LOCKED:
+	case DISC_LOCKED:
 		return "locked";
-	case LOOP_HOLDOVER:
+	case DISC_HOLDOVER:
 		return "holdover";
-	case LOOP_UNSYNC:
+	case DISC_UNSYNC:
 		return "unsynchronised";
 	}
 	return "?";

@@ -36,7 +36,7 @@
  *     sample's declared error if that is larger (an NTP server's samples
  *     are good to milliseconds, PPS's to microseconds).
  *   - No sample for holdover_after seconds (or three times the interval
- *     between samples set with loop_set_interval, if longer): HOLDOVER.  The frequency stays
+ *     between samples set with disc_set_interval, if longer): HOLDOVER.  The frequency stays
  *     as it was (the clock keeps it), and the error estimate grows by
  *     (3 * skew + clock_error_ppm) per second.  After unsync_after seconds
  *     without a sample: UNSYNC (the server then says LI 3, stratum 16).  A
@@ -55,12 +55,12 @@
 #include "clock.h"
 #include "driftfile.h"
 
-#define LOOP_MAX_WINDOW 256
+#define DISC_MAX_WINDOW 256
 
-struct loop_config {
+struct disc_config {
 	double step_threshold;   /* s; 0 never steps.  Default 0.128 */
 	int step_updates;        /* steps only in the first N updates.  Default 3 */
-	int window;              /* regression points, 4..LOOP_MAX_WINDOW.  Default 64 */
+	int window;              /* regression points, 4..DISC_MAX_WINDOW.  Default 64 */
 	double outlier_factor;   /* times the jitter.  Default 5 */
 	double outlier_floor;    /* s, least distance called an outlier.  Default 1e-7 */
 	int outlier_max;         /* this many in a row are accepted.  Default 8 */
@@ -70,30 +70,30 @@ struct loop_config {
 	double clock_error_ppm;  /* oscillator instability allowed for in the error.  Default 1 */
 };
 
-enum loop_state {
-	LOOP_UNSET,     /* no sample yet */
-	LOOP_STARTUP,   /* correcting, offset not yet below lock_offset */
-	LOOP_LOCKED,
-	LOOP_HOLDOVER,  /* locked, then samples stopped */
-	LOOP_UNSYNC,    /* no sample for unsync_after, or stopped before locking */
+enum disc_state {
+	DISC_UNSET,     /* no sample yet */
+	DISC_STARTUP,   /* correcting, offset not yet below lock_offset */
+	DISC_LOCKED,
+	DISC_HOLDOVER,  /* locked, then samples stopped */
+	DISC_UNSYNC,    /* no sample for unsync_after, or stopped before locking */
 };
 
-enum loop_result {
-	LOOP_ACCEPTED,     /* frequency and phase corrected */
-	LOOP_STEPPED,      /* the clock was stepped */
-	LOOP_OUTLIER,      /* ignored: too far from the prediction */
-	LOOP_INVALID,      /* ignored: not finite, negative error, out of order */
-	LOOP_CLOCK_ERROR,  /* the clock refused an operation; errno is set */
+enum disc_result {
+	DISC_ACCEPTED,     /* frequency and phase corrected */
+	DISC_STEPPED,      /* the clock was stepped */
+	DISC_OUTLIER,      /* ignored: too far from the prediction */
+	DISC_INVALID,      /* ignored: not finite, negative error, out of order */
+	DISC_CLOCK_ERROR,  /* the clock refused an operation; errno is set */
 };
 
-struct loop_sample {
+struct disc_sample {
 	struct timespec when;  /* local clock time of the measurement */
 	double offset;         /* local - reference, s */
 	double error;          /* standard deviation, s */
 };
 
-struct loop_status {
-	enum loop_state state;
+struct disc_status {
+	enum disc_state state;
 	double offset;        /* s: local - reference now, as estimated */
 	double freq_ppm;      /* correction in force */
 	double skew_ppm;      /* standard error of freq_ppm */
@@ -107,23 +107,23 @@ struct loop_status {
 };
 
 /* A correction segment: from t on, freq and a slew toward slew seconds. */
-struct loop_segment {
+struct disc_segment {
 	double t;         /* s since epoch */
 	double applied;   /* s: total correction applied before t */
 	double freq_ppm;
 	double slew;
 };
 
-struct loop {
-	struct loop_config cfg;
+struct disc {
+	struct disc_config cfg;
 	struct clock *clock;
 	bool controlled;
 	double max_slew_ppm;
 	struct timespec epoch;         /* local time 0 of the loop's time axis */
-	struct loop_segment seg, prev; /* corrections in force, and before */
+	struct disc_segment seg, prev; /* corrections in force, and before */
 	/* Window of (time, uncorrected offset, weight 1/error^2) points,
 	 * oldest first in a ring. */
-	double pt[LOOP_MAX_WINDOW], pu[LOOP_MAX_WINDOW], pw[LOOP_MAX_WINDOW];
+	double pt[DISC_MAX_WINDOW], pu[DISC_MAX_WINDOW], pw[DISC_MAX_WINDOW];
 	int head, n;
 	/* The line at the last update: its slope is the frequency held. */
 	double slope, mean_t, mean_u;
@@ -131,28 +131,28 @@ struct loop {
 	double skew_ppm, jitter, pred_error;
 	double wander_var;             /* ppm^2: averaged square of frequency changes */
 	double last_t;                 /* time of the last accepted sample */
-	double interval;               /* s between samples expected (loop_set_interval) */
+	double interval;               /* s between samples expected (disc_set_interval) */
 	bool have_sample, locked;
 	int outlier_run;
 	unsigned long updates, outliers, steps;
 };
 
-void loop_default_config(struct loop_config *cfg);
+void disc_default_config(struct disc_config *cfg);
 /*
  * Start a loop on clk (which outlives it).  drift: the saved frequency, or
  * NULL; it is set on the clock at once.  Cancels any pending slew.
  * 0, or -1 with errno (EINVAL for a bad configuration, or the clock's).
  */
-int loop_init(struct loop *l, const struct loop_config *cfg, struct clock *clk,
+int disc_init(struct disc *l, const struct disc_config *cfg, struct clock *clk,
     const struct driftfile *drift);
-enum loop_result loop_update(struct loop *l, const struct loop_sample *s);
+enum disc_result disc_update(struct disc *l, const struct disc_sample *s);
 /* The source that steers polls every `seconds` (1 s, the default, for
  * PPS and NMEA; 2^poll for an NTP server). */
-void loop_set_interval(struct loop *l, double seconds);
+void disc_set_interval(struct disc *l, double seconds);
 /* State at local time now (the clock's reading). */
-void loop_status(const struct loop *l, struct timespec now, struct loop_status *st);
+void disc_status(const struct disc *l, struct timespec now, struct disc_status *st);
 /* What to save in the drift file. */
-void loop_drift(const struct loop *l, struct driftfile *d);
-const char *loop_state_name(enum loop_state st);
+void disc_drift(const struct disc *l, struct driftfile *d);
+const char *disc_state_name(enum disc_state st);
 
 #endif

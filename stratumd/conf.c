@@ -23,7 +23,7 @@ conf_defaults(struct stratumd_conf *c)
 	c->query_rl.interval_ms = 62;
 	c->query_rl.burst = 64;
 	c->clock_control = true;
-	loop_default_config(&c->loop);
+	disc_default_config(&c->disc);
 	sel_default_conf(&c->sel);
 	acl_init(&c->query_acl, false);
 	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/stratumd");
@@ -404,11 +404,11 @@ d_makestep(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	struct stratumd_conf *c = ctx;
 	uint64_t n;
 
-	if (cfg_double(l->argv[1], 0, 1e6, &c->loop.step_threshold, err, errlen) == -1)
+	if (cfg_double(l->argv[1], 0, 1e6, &c->disc.step_threshold, err, errlen) == -1)
 		return -1;
 	if (cfg_uint(l->argv[2], 0, 1000000, &n, err, errlen) == -1)
 		return -1;
-	c->loop.step_updates = (int)n;
+	c->disc.step_updates = (int)n;
 	return 0;
 }
 
@@ -424,7 +424,7 @@ d_holdover(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 		snprintf(err, errlen, "holdover must be at least 10s");
 		return -1;
 	}
-	c->loop.unsync_after = (double)ms / 1000;
+	c->disc.unsync_after = (double)ms / 1000;
 	return 0;
 }
 

@@ -60,7 +60,7 @@ int
 control_status_json(struct stratumd *sd, char *buf, size_t len)
 {
 	struct jsonw w;
-	struct loop_status st;
+	struct disc_status st;
 	struct ntp_server_state ns;
 	struct timespec now;
 	const struct stratumd_gps *g = &sd->gps;
@@ -68,7 +68,7 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	char refid[32];
 
 	clock_now(sd->clock, &now);
-	loop_status(&sd->loop, now, &st);
+	disc_status(&sd->disc, now, &st);
 	sync_server_state(sd, &ns);
 	sync_refid_text(&ns, refid, sizeof(refid));
 
@@ -77,7 +77,7 @@ control_status_json(struct stratumd *sd, char *buf, size_t len)
 	jsonw_str(&w, "daemon", "stratumd");
 	jsonw_double(&w, "uptime", age(sd->started, true), 0);
 	jsonw_begin(&w, "sync");
-	jsonw_str(&w, "state", loop_state_name(st.state));
+	jsonw_str(&w, "state", disc_state_name(st.state));
 	jsonw_bool(&w, "synchronised", ns.synchronised);
 	jsonw_int(&w, "stratum", ns.synchronised ? ns.stratum : 16);
 	jsonw_str(&w, "refid", refid);

@@ -102,7 +102,7 @@ setup_clock(struct stratumd *sd)
 	have_drift = driftfile_load(path, &drift) == 0;
 	if (have_drift)
 		log_info("clock: frequency %.3f ppm from %s", drift.freq_ppm, path);
-	if (loop_init(&sd->loop, &sd->conf.loop, sd->clock, have_drift ? &drift : NULL) == -1)
+	if (disc_init(&sd->disc, &sd->conf.disc, sd->clock, have_drift ? &drift : NULL) == -1)
 		fatal("discipline");
 	sd->precision = sync_measure_precision();
 	log_info("clock: %s, precision 2^%d s", clock_name(sd->clock), sd->precision);

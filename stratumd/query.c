@@ -40,7 +40,7 @@ struct query {
 	struct stratumd *sd;
 	const struct source *src;   /* NULL: the system */
 	struct ntp_server_state ns;
-	struct loop_status ls;
+	struct disc_status ls;
 	struct timespec local;      /* our clock now */
 	double mono;                /* monotonic s now */
 };
@@ -890,7 +890,7 @@ query_answer(void *arg, struct ntps_pkt *p)
 	if (clock_now(sd->clock, &q.local) == -1)
 		q.local = ts_now_real();
 	q.mono = sources_now();
-	loop_status(&sd->loop, q.local, &q.ls);
+	disc_status(&sd->disc, q.local, &q.ls);
 	switch (rq.opcode) {
 	case MODE6_OP_READSTAT:
 		return readstat(&q, p, &rq);

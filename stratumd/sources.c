@@ -260,7 +260,7 @@ static void
 steer_ntp(struct stratumd *sd, struct source *s)
 {
 	const struct sel_result *r = &sd->sources.sel;
-	struct loop_sample ls;
+	struct disc_sample ls;
 
 	if (s->assoc.filter.t < 0 || s->assoc.filter.t <= s->steered_t)
 		return; /* no sample the loop has not had */
@@ -268,7 +268,7 @@ steer_ntp(struct stratumd *sd, struct source *s)
 	ls.when = s->sample_local;
 	ls.offset = -r->offset;
 	ls.error = fp_max(r->jitter, s->assoc.filter.jitter);
-	loop_set_interval(&sd->loop, ntp_interval(s));
+	disc_set_interval(&sd->disc, ntp_interval(s));
 	sync_update(sd, &ls, s->name);
 }
 
@@ -861,7 +861,7 @@ sources_select(struct stratumd *sd)
 		if (ss->steering >= 0) {
 			struct source *s = &ss->src[ss->steering];
 			set_event(s, MODE6_EVT_SYSPEER);
-			loop_set_interval(&sd->loop, s->kind == SOURCE_NTP ? ntp_interval(s) : 1.0);
+			disc_set_interval(&sd->disc, s->kind == SOURCE_NTP ? ntp_interval(s) : 1.0);
 		}
 		describe_change(sd, steering);
 		/* A server chosen now has a sample already: the loop need not

@@ -33,7 +33,7 @@ mjd_prefix(char *buf, size_t len, struct timespec now)
 }
 
 int
-stats_format_loop(char *buf, size_t len, struct timespec now, const struct loop_status *st)
+stats_format_loop(char *buf, size_t len, struct timespec now, const struct disc_status *st)
 {
 	char pre[48];
 
@@ -74,7 +74,7 @@ append(struct stratumd *sd, const char *kind, struct timespec now, const char *l
 }
 
 void
-stats_loop(struct stratumd *sd, const struct loop_status *st)
+stats_loop(struct stratumd *sd, const struct disc_status *st)
 {
 	char line[256];
 	struct timespec now = ts_now_real();

@@ -98,7 +98,7 @@ struct stratumd_conf {
 	struct rl_conf query_rl;
 	/* discipline */
 	bool clock_control;
-	struct loop_config loop;
+	struct disc_config disc;
 	/* files and sockets */
 	char state_dir[CONF_PATH];
 	char stats_dir[CONF_PATH];
@@ -221,7 +221,7 @@ struct stratumd {
 	struct clock *clock;
 	struct clock_ro clock_ro;
 	struct clock_sys clock_sys;
-	struct loop loop;
+	struct disc disc;
 	int8_t precision;
 	struct stratumd_gps gps;
 	bool have_gps;
@@ -291,7 +291,7 @@ bool query_answer(void *arg, struct ntps_pkt *p);
 
 /* sync.c */
 void sync_sample(struct stratumd *sd, const struct refclock_sample *s);
-void sync_update(struct stratumd *sd, const struct loop_sample *ls, const char *source);
+void sync_update(struct stratumd *sd, const struct disc_sample *ls, const char *source);
 void sync_refid_text(const struct ntp_server_state *st, char *buf, size_t len);
 /* What clients would be told (stratum, refid, root delay and dispersion)
  * while s steers. */
@@ -307,11 +307,11 @@ void control_close(struct stratumd *sd);
 int control_status_json(struct stratumd *sd, char *buf, size_t len);
 
 /* stats.c */
-void stats_loop(struct stratumd *sd, const struct loop_status *st);
+void stats_loop(struct stratumd *sd, const struct disc_status *st);
 void stats_source(struct stratumd *sd, const char *id, int status, double offset,
     double delay, double dispersion, double jitter);
 void stats_clock(struct stratumd *sd, const char *sentence);
-int stats_format_loop(char *buf, size_t len, struct timespec now, const struct loop_status *st);
+int stats_format_loop(char *buf, size_t len, struct timespec now, const struct disc_status *st);
 int stats_format_peer(char *buf, size_t len, struct timespec now, const char *id, int status,
     double offset, double delay, double dispersion, double jitter);
 

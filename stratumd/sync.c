@@ -41,9 +41,9 @@ sync_reference(const struct stratumd *sd, const struct source *s, struct sync_re
 }
 
 void
-sync_update(struct stratumd *sd, const struct loop_sample *ls, const char *source)
+sync_update(struct stratumd *sd, const struct disc_sample *ls, const char *source)
 {
-	struct loop_status st;
+	struct disc_status st;
 	struct timespec now;
 	const struct source *s = sources_steering(sd);
 
@@ -52,25 +52,25 @@ sync_update(struct stratumd *sd, const struct loop_sample *ls, const char *sourc
 	if (s != NULL)
 		sync_reference(sd, s, &sd->ref);
 	clock_now(sd->clock, &now);
-	loop_status(&sd->loop, now, &st);
-	enum loop_state before = st.state;
-	enum loop_result r = loop_update(&sd->loop, ls);
-	if (r == LOOP_STEPPED)
+	disc_status(&sd->disc, now, &st);
+	enum disc_state before = st.state;
+	enum disc_result r = disc_update(&sd->disc, ls);
+	if (r == DISC_STEPPED)
 		log_info("sync: clock stepped by %.6f s", -ls->offset);
-	else if (r == LOOP_CLOCK_ERROR)
+	else if (r == DISC_CLOCK_ERROR)
 		log_warn("sync: adjusting the clock");
 	clock_now(sd->clock, &now);
-	loop_status(&sd->loop, now, &st);
+	disc_status(&sd->disc, now, &st);
 	if (st.state != before)
-		log_info("sync: %s -> %s (offset %.9f s, %s)", loop_state_name(before),
-		    loop_state_name(st.state), st.offset, source);
+		log_info("sync: %s -> %s (offset %.9f s, %s)", disc_state_name(before),
+		    disc_state_name(st.state), st.offset, source);
 	stats_loop(sd, &st);
 }
 
 void
 sync_sample(struct stratumd *sd, const struct refclock_sample *s)
 {
-	struct loop_sample ls;
+	struct disc_sample ls;
 
 	sd->gps.last_offset = s->offset;
 	sd->gps.have_sample = true;
@@ -102,15 +102,15 @@ sync_refid_text(const struct ntp_server_state *st, char *buf, size_t len)
 void
 sync_server_state(struct stratumd *sd, struct ntp_server_state *ns)
 {
-	struct loop_status st;
+	struct disc_status st;
 	struct timespec now;
 	const struct sync_ref *r = &sd->ref;
 
 	clock_now(sd->clock, &now);
-	loop_status(&sd->loop, now, &st);
+	disc_status(&sd->disc, now, &st);
 	memset(ns, 0, sizeof(*ns));
 	ns->precision = sd->precision;
-	ns->synchronised = r->valid && (st.state == LOOP_LOCKED || st.state == LOOP_HOLDOVER);
+	ns->synchronised = r->valid && (st.state == DISC_LOCKED || st.state == DISC_HOLDOVER);
 	ns->stratum = r->valid ? r->stratum : 16;
 	ns->refid = r->valid ? r->refid : ntp_refid_ascii("INIT");
 	ns->root_delay = r->root_delay;
@@ -126,7 +126,7 @@ save_drift(struct stratumd *sd)
 	struct driftfile d;
 	char path[PATH_MAX];
 
-	loop_drift(&sd->loop, &d);
+	disc_drift(&sd->disc, &d);
 	snprintf(path, sizeof(path), "%s/drift", sd->conf.state_dir);
 	if (driftfile_save(path, &d) == -1)
 		log_warn("sync: saving %s", path);
@@ -137,7 +137,7 @@ save_drift(struct stratumd *sd)
 void
 sync_tick(struct stratumd *sd)
 {
-	if (sd->loop.have_sample &&
+	if (sd->disc.have_sample &&
 	    ts_to_double(ts_sub(ts_now_mono(), sd->last_drift_save)) >= DRIFT_SAVE_S)
 		save_drift(sd);
 }
@@ -145,7 +145,7 @@ sync_tick(struct stratumd *sd)
 void
 sync_save(struct stratumd *sd)
 {
-	if (sd->loop.have_sample)
+	if (sd->disc.have_sample)
 		save_drift(sd);
 }
 

@@ -30,33 +30,33 @@
 struct rig {
 	struct clock_sim sim;
 	struct clock_rng noise;
-	struct loop loop;
+	struct disc loop;
 	double reference_shift; /* added to every measurement: the reference moved */
 	double spike;           /* added to the next measurement only */
 };
 
 static void
 rig_start(struct rig *r, double offset0, double osc_ppm, double wander, uint64_t seed,
-    const struct loop_config *cfg, const struct driftfile *drift)
+    const struct disc_config *cfg, const struct driftfile *drift)
 {
 	struct clock_sim_config cc = { { 1764000000, 0 }, offset0, osc_ppm, wander, 0.0, seed };
-	struct loop_config def;
+	struct disc_config def;
 
 	memset(r, 0, sizeof(*r));
 	clock_sim_init(&r->sim, &cc);
 	clock_rng_seed(&r->noise, seed * 7919 + 1);
 	if (cfg == NULL) {
-		loop_default_config(&def);
+		disc_default_config(&def);
 		cfg = &def;
 	}
-	assert_int_equal(loop_init(&r->loop, cfg, &r->sim.clock, drift), 0);
+	assert_int_equal(disc_init(&r->loop, cfg, &r->sim.clock, drift), 0);
 }
 
 /* One second of PPS: *x gets the true offset at the edge. */
-static enum loop_result
+static enum disc_result
 rig_second(struct rig *r, double *x)
 {
-	struct loop_sample s;
+	struct disc_sample s;
 
 	clock_sim_advance(&r->sim, 1.0 - LABEL_DELAY);
 	*x = clock_sim_offset(&r->sim);
@@ -65,7 +65,7 @@ rig_second(struct rig *r, double *x)
 	s.error = JITTER;
 	r->spike = 0.0;
 	clock_sim_advance(&r->sim, LABEL_DELAY);
-	return loop_update(&r->loop, &s);
+	return disc_update(&r->loop, &s);
 }
 
 static void
@@ -78,12 +78,12 @@ rig_run(struct rig *r, int seconds)
 }
 
 static void
-rig_status(struct rig *r, struct loop_status *st)
+rig_status(struct rig *r, struct disc_status *st)
 {
 	struct timespec now;
 
 	clock_now(&r->sim.clock, &now);
-	loop_status(&r->loop, now, st);
+	disc_status(&r->loop, now, st);
 }
 
 struct figures {
@@ -117,7 +117,7 @@ check_acquisition(double osc_ppm, double offset0, uint64_t seed)
 {
 	struct rig r;
 	struct figures f;
-	struct loop_status st;
+	struct disc_status st;
 
 	rig_start(&r, offset0, osc_ppm, 1e-3, seed, NULL, NULL);
 	measure(&r, 2 * 3600, 600, &f);
@@ -128,7 +128,7 @@ check_acquisition(double osc_ppm, double offset0, uint64_t seed)
 	assert_true(f.rms <= 0.5e-6);
 	assert_true(f.max <= 3e-6);
 	assert_int_equal(st.steps, 0);
-	assert_int_equal(st.state, LOOP_LOCKED);
+	assert_int_equal(st.state, DISC_LOCKED);
 	/* The frequency it settled on cancels the oscillator. */
 	assert_near(st.freq_ppm, -clock_sim_osc_ppm(&r.sim), 0.05);
 	assert_true(st.jitter > 0.7e-6 && st.jitter < 1.3e-6);
@@ -168,7 +168,7 @@ test_steps_large_offset_at_start(void **state)
 {
 	struct rig r;
 	struct figures f;
-	struct loop_status st;
+	struct disc_status st;
 
 	(void)state;
 	rig_start(&r, -0.75, 40.0, 1e-3, 21, NULL, NULL);
@@ -184,11 +184,11 @@ test_makestep_threshold_steps_100ms(void **state)
 {
 	struct rig r;
 	struct figures f;
-	struct loop_config cfg;
-	struct loop_status st;
+	struct disc_config cfg;
+	struct disc_status st;
 
 	(void)state;
-	loop_default_config(&cfg);
+	disc_default_config(&cfg);
 	cfg.step_threshold = 0.1 * 0.99;
 	rig_start(&r, 0.100, -100.0, 1e-3, 22, &cfg, NULL);
 	measure(&r, 1200, 600, &f);
@@ -202,7 +202,7 @@ static void
 test_late_jump_is_slewed_not_stepped(void **state)
 {
 	struct rig r;
-	struct loop_status st;
+	struct disc_status st;
 	double x;
 	int k, settled = -1;
 
@@ -232,7 +232,7 @@ test_single_spike_does_not_kick_the_loop(void **state)
 	rig_start(&r, 0.0, -60.0, 1e-3, 31, NULL, NULL);
 	rig_run(&r, 900);
 	r.spike = 0.005;
-	assert_int_equal(rig_second(&r, &x), LOOP_OUTLIER);
+	assert_int_equal(rig_second(&r, &x), DISC_OUTLIER);
 	for (k = 0; k < 300; k++) {
 		rig_second(&r, &x);
 		worst = fmax(worst, fabs(x));
@@ -264,7 +264,7 @@ static void
 test_holdover_then_unsynchronised(void **state)
 {
 	struct rig r;
-	struct loop_status st;
+	struct disc_status st;
 	double x0, freq, drift;
 	int minute;
 
@@ -272,24 +272,24 @@ test_holdover_then_unsynchronised(void **state)
 	rig_start(&r, 0.020, 100.0, 1e-3, 41, NULL, NULL);
 	rig_run(&r, 3600);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_LOCKED);
+	assert_int_equal(st.state, DISC_LOCKED);
 	freq = st.freq_ppm;
 	x0 = clock_sim_offset(&r.sim);
 
 	clock_sim_advance(&r.sim, 9.0);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_HOLDOVER);
+	assert_int_equal(st.state, DISC_HOLDOVER);
 	for (minute = 1; minute <= 59; minute++) {
 		clock_sim_advance(&r.sim, 60.0);
 		rig_status(&r, &st);
 		drift = clock_sim_offset(&r.sim) - x0;
 		assert_true(fabs(drift) <= st.error);
-		assert_int_equal(st.state, LOOP_HOLDOVER);
+		assert_int_equal(st.state, DISC_HOLDOVER);
 		assert_near(st.freq_ppm, freq, 0);
 	}
 	clock_sim_advance(&r.sim, 60.0);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_UNSYNC);
+	assert_int_equal(st.state, DISC_UNSYNC);
 	assert_true(st.since_update > 3600.0);
 }
 
@@ -300,15 +300,15 @@ test_holdover_then_unsynchronised(void **state)
 static void
 test_holdover_drift_bounded_by_skew(void **state)
 {
-	struct loop_config cfg;
-	struct loop_status st;
+	struct disc_config cfg;
+	struct disc_status st;
 	struct rig r;
 	double x0, drift, worst_ratio = 0.0;
 	uint64_t seed;
 	int minute;
 
 	(void)state;
-	loop_default_config(&cfg);
+	disc_default_config(&cfg);
 	cfg.clock_error_ppm = 0.0;
 	for (seed = 50; seed < 60; seed++) {
 		rig_start(&r, 0.0, -80.0, 0.0, seed, &cfg, NULL);
@@ -330,20 +330,20 @@ static void
 test_stopped_before_lock_is_unsynchronised(void **state)
 {
 	struct rig r;
-	struct loop_status st;
+	struct disc_status st;
 
 	(void)state;
 	rig_start(&r, 0.100, 0.0, 0.0, 42, NULL, NULL);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_UNSET);
+	assert_int_equal(st.state, DISC_UNSET);
 	assert_near(st.since_update, -1.0, 0);
 	rig_run(&r, 20);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_STARTUP);
+	assert_int_equal(st.state, DISC_STARTUP);
 	assert_true(st.offset > 0.080 && st.offset < 0.100);
 	clock_sim_advance(&r.sim, 30.0);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_UNSYNC);
+	assert_int_equal(st.state, DISC_UNSYNC);
 }
 
 static void
@@ -366,14 +366,14 @@ test_resumes_after_holdover(void **state)
 static void
 rig_nmea_second(struct rig *r)
 {
-	struct loop_sample s;
+	struct disc_sample s;
 
 	clock_sim_advance(&r->sim, 1.0 - LABEL_DELAY);
 	clock_now(&r->sim.clock, &s.when);
 	s.offset = clock_sim_offset(&r->sim) + 0.8e-3 + 1e-3 * clock_rng_gauss(&r->noise);
 	s.error = 2e-3;
 	clock_sim_advance(&r->sim, LABEL_DELAY);
-	(void)loop_update(&r->loop, &s);
+	(void)disc_update(&r->loop, &s);
 }
 
 /* The frequency error the loop leaves, ppm: its correction against what
@@ -381,7 +381,7 @@ rig_nmea_second(struct rig *r)
 static double
 freq_error(struct rig *r)
 {
-	struct loop_status st;
+	struct disc_status st;
 
 	rig_status(r, &st);
 	return st.freq_ppm + clock_sim_osc_ppm(&r->sim);
@@ -400,7 +400,7 @@ static void
 test_wander_is_rms_of_frequency_changes(void **state)
 {
 	struct rig r;
-	struct loop_status st;
+	struct disc_status st;
 	double x, before, var = 0.0;
 	int accepted = 0;
 
@@ -409,9 +409,9 @@ test_wander_is_rms_of_frequency_changes(void **state)
 	for (int k = 0; k < 900; k++) {
 		rig_status(&r, &st);
 		before = st.freq_ppm;
-		enum loop_result res = rig_second(&r, &x);
-		assert_true(res == LOOP_ACCEPTED || res == LOOP_OUTLIER);
-		if (res != LOOP_ACCEPTED)
+		enum disc_result res = rig_second(&r, &x);
+		assert_true(res == DISC_ACCEPTED || res == DISC_OUTLIER);
+		if (res != DISC_ACCEPTED)
 			continue;
 		rig_status(&r, &st);
 		if (accepted++ > 0)
@@ -430,7 +430,7 @@ test_nmea_after_pps_keeps_the_frequency(void **state)
 {
 	struct rig r;
 	struct figures f;
-	struct loop_status st;
+	struct disc_status st;
 	double worst = 0.0;
 
 	(void)state;
@@ -446,7 +446,7 @@ test_nmea_after_pps_keeps_the_frequency(void **state)
 	measure(&r, 600, 120, &f);
 	rig_status(&r, &st);
 	print_message("# PPS back: <10 us after %d s, then rms %.3f us\n", f.converged, f.rms * 1e6);
-	assert_int_equal(st.state, LOOP_LOCKED);
+	assert_int_equal(st.state, DISC_LOCKED);
 	assert_true(f.converged < 120);
 	assert_true(f.rms <= 0.5e-6);
 }
@@ -457,7 +457,7 @@ static void
 test_short_gap_locks_again_at_once(void **state)
 {
 	struct rig r;
-	struct loop_status st;
+	struct disc_status st;
 	int k;
 
 	(void)state;
@@ -465,11 +465,11 @@ test_short_gap_locks_again_at_once(void **state)
 	rig_run(&r, 600);
 	clock_sim_advance(&r.sim, 25.0);
 	rig_status(&r, &st);
-	assert_int_equal(st.state, LOOP_HOLDOVER);
+	assert_int_equal(st.state, DISC_HOLDOVER);
 	for (k = 1; k <= 60; k++) {
 		rig_run(&r, 1);
 		rig_status(&r, &st);
-		if (st.state == LOOP_LOCKED)
+		if (st.state == DISC_LOCKED)
 			break;
 	}
 	print_message("# after 25 s without samples: locked again after %d\n", k);
@@ -481,8 +481,8 @@ static void
 test_invalid_samples_are_ignored(void **state)
 {
 	struct rig r;
-	struct loop_sample s;
-	struct loop_status st;
+	struct disc_sample s;
+	struct disc_status st;
 	double x;
 
 	(void)state;
@@ -491,15 +491,15 @@ test_invalid_samples_are_ignored(void **state)
 	clock_now(&r.sim.clock, &s.when);
 	s.offset = NAN;
 	s.error = 1e-6;
-	assert_int_equal(loop_update(&r.loop, &s), LOOP_INVALID);
+	assert_int_equal(disc_update(&r.loop, &s), DISC_INVALID);
 	s.offset = 0.0;
 	s.error = -1.0;
-	assert_int_equal(loop_update(&r.loop, &s), LOOP_INVALID);
+	assert_int_equal(disc_update(&r.loop, &s), DISC_INVALID);
 	/* Older than the last sample. */
 	s.error = 1e-6;
 	s.when = ts_add(s.when, ts_from_double(-2.0));
-	assert_int_equal(loop_update(&r.loop, &s), LOOP_INVALID);
-	assert_int_equal(rig_second(&r, &x), LOOP_ACCEPTED);
+	assert_int_equal(disc_update(&r.loop, &s), DISC_INVALID);
+	assert_int_equal(rig_second(&r, &x), DISC_ACCEPTED);
 	rig_status(&r, &st);
 	assert_int_equal(st.updates, 11);
 }
@@ -509,21 +509,21 @@ test_bad_configuration_is_refused(void **state)
 {
 	struct clock_sim_config cc = { { 1764000000, 0 }, 0.0, 0.0, 0.0, 0.0, 1 };
 	struct clock_sim sim;
-	struct loop_config cfg;
-	struct loop loop;
+	struct disc_config cfg;
+	struct disc loop;
 
 	(void)state;
 	clock_sim_init(&sim, &cc);
-	loop_default_config(&cfg);
+	disc_default_config(&cfg);
 	cfg.window = 2;
-	assert_int_equal(loop_init(&loop, &cfg, &sim.clock, NULL), -1);
+	assert_int_equal(disc_init(&loop, &cfg, &sim.clock, NULL), -1);
 	assert_int_equal(errno, EINVAL);
-	loop_default_config(&cfg);
-	cfg.window = LOOP_MAX_WINDOW + 1;
-	assert_int_equal(loop_init(&loop, &cfg, &sim.clock, NULL), -1);
-	loop_default_config(&cfg);
+	disc_default_config(&cfg);
+	cfg.window = DISC_MAX_WINDOW + 1;
+	assert_int_equal(disc_init(&loop, &cfg, &sim.clock, NULL), -1);
+	disc_default_config(&cfg);
 	cfg.unsync_after = 1.0;
-	assert_int_equal(loop_init(&loop, &cfg, &sim.clock, NULL), -1);
+	assert_int_equal(disc_init(&loop, &cfg, &sim.clock, NULL), -1);
 }
 
 /* A clock that reads the simulation but applies nothing, like clock_ro. */
@@ -576,10 +576,10 @@ test_without_control_it_measures_the_free_clock(void **state)
 	struct uncontrolled unc;
 	struct clock_sim sim;
 	struct clock_rng noise;
-	struct loop_config cfg;
-	struct loop loop;
-	struct loop_sample s;
-	struct loop_status st;
+	struct disc_config cfg;
+	struct disc loop;
+	struct disc_sample s;
+	struct disc_status st;
 	int k;
 
 	(void)state;
@@ -587,16 +587,16 @@ test_without_control_it_measures_the_free_clock(void **state)
 	clock_rng_seed(&noise, 99);
 	unc.clock.ops = &unc_ops;
 	unc.sim = &sim;
-	loop_default_config(&cfg);
-	assert_int_equal(loop_init(&loop, &cfg, &unc.clock, NULL), 0);
+	disc_default_config(&cfg);
+	assert_int_equal(disc_init(&loop, &cfg, &unc.clock, NULL), 0);
 	for (k = 0; k < 300; k++) {
 		clock_sim_advance(&sim, 1.0);
 		clock_now(&sim.clock, &s.when);
 		s.offset = clock_sim_offset(&sim) + JITTER * clock_rng_gauss(&noise);
 		s.error = JITTER;
-		loop_update(&loop, &s);
+		disc_update(&loop, &s);
 	}
-	loop_status(&loop, s.when, &st);
+	disc_status(&loop, s.when, &st);
 	/* Nothing was corrected, and the loop knows where the clock is. */
 	assert_near(clock_sim_offset(&sim), 0.003 + 300 * 20e-6, 1e-12);
 	assert_near(st.offset, clock_sim_offset(&sim), 1e-6);
@@ -609,7 +609,7 @@ test_drift_file_sets_frequency_at_start(void **state)
 {
 	struct driftfile d = { -42.25, 0.01 }, out;
 	struct clock_status cs;
-	struct loop_status st;
+	struct disc_status st;
 	struct rig r;
 
 	(void)state;
@@ -621,7 +621,7 @@ test_drift_file_sets_frequency_at_start(void **state)
 	assert_near(clock_sim_offset(&r.sim), 0.0, 1e-9);
 	rig_run(&r, 600);
 	rig_status(&r, &st);
-	loop_drift(&r.loop, &out);
+	disc_drift(&r.loop, &out);
 	assert_near(out.freq_ppm, st.freq_ppm, 0);
 	assert_near(out.freq_ppm, -42.25, 0.05);
 	assert_near(out.skew_ppm, st.skew_ppm, 0);

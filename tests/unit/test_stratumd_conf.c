@@ -68,9 +68,9 @@ test_seed_setup(void **state)
 	assert_true(c.ratelimit);
 	assert_int_equal(c.rl.interval_ms, 2000);
 	assert_int_equal(c.rl.burst, 8);
-	assert_true(c.loop.step_threshold == 0.1);
-	assert_int_equal(c.loop.step_updates, 3);
-	assert_true(c.loop.unsync_after == 7200);
+	assert_true(c.disc.step_threshold == 0.1);
+	assert_int_equal(c.disc.step_updates, 3);
+	assert_true(c.disc.unsync_after == 7200);
 	assert_true(c.loopstats && c.peerstats && !c.clockstats);
 	assert_string_equal(c.control_group, "ntpadmin");
 	assert_int_equal(c.export_shm, 2);
