@@ -120,7 +120,6 @@ run_command(struct oobd *d, const char *from, const struct smscmd *cmd)
 		send_sms(d, from, text);
 		break;
 	}
-	oobd_session_changed(d);
 }
 
 void

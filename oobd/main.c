@@ -29,19 +29,7 @@ usage(void)
 	exit(2);
 }
 
-static void on_session_timer(void *arg);
-
-void
-oobd_session_changed(struct oobd *d)
-{
-	int64_t at = session_deadline(&d->session), now = ts_mono_ms();
-
-	ev_timer_cancel(d->ev, d->session_timer);
-	d->session_timer = 0;
-	if (at != -1)
-		d->session_timer = ev_timer_add(d->ev, at > now ? at - now : 0,
-		    on_session_timer, d);
-}
+/* ---- the session's ops, all built here ---- */
 
 static void
 on_session_timer(void *arg)
@@ -50,8 +38,60 @@ on_session_timer(void *arg)
 
 	d->session_timer = 0;
 	session_tick(&d->session, ts_mono_ms());
-	oobd_session_changed(d);
 }
+
+/* The session says when it must next be ticked. */
+static void
+op_deadline(void *arg, int64_t at)
+{
+	struct oobd *d = arg;
+	int64_t now = ts_mono_ms();
+
+	ev_timer_cancel(d->ev, d->session_timer);
+	d->session_timer = 0;
+	if (at != -1)
+		d->session_timer = ev_timer_add(d->ev, at > now ? at - now : 0,
+		    on_session_timer, d);
+}
+
+static int
+op_start_link(void *arg, char *why, size_t whylen)
+{
+	return uplink_start_link(((struct oobd *)arg)->uplink, why, whylen);
+}
+
+static int
+op_start_check(void *arg, char *why, size_t whylen)
+{
+	return uplink_start_check(((struct oobd *)arg)->uplink, why, whylen);
+}
+
+static int
+op_start_tunnel(void *arg, char *why, size_t whylen)
+{
+	return uplink_start_tunnel(((struct oobd *)arg)->uplink, why, whylen);
+}
+
+static void
+op_teardown(void *arg)
+{
+	uplink_teardown(((struct oobd *)arg)->uplink);
+}
+
+static void
+op_report(void *arg, enum session_report what, const char *reason)
+{
+	report_session(arg, what, reason);
+}
+
+static const struct session_ops session_ops = {
+	.start_link = op_start_link,
+	.start_check = op_start_check,
+	.start_tunnel = op_start_tunnel,
+	.teardown = op_teardown,
+	.report = op_report,
+	.deadline = op_deadline,
+};
 
 static void
 on_modem_event(void *arg, const struct modem_event *ev)
@@ -193,7 +233,8 @@ setup(struct oobd *d)
 		fatalx("%s", err);
 	if ((d->uplink = uplink_new(d, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	struct session_ops ops = uplink_session_ops(d);
+	struct session_ops ops = session_ops;
+	ops.arg = d;
 	session_init(&d->session, &d->conf.session, &ops);
 	if ((d->notifier = notify_new(d->ev, d->children, &d->conf.notify, err,
 	    sizeof(err))) == NULL)

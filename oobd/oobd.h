@@ -125,7 +125,12 @@ int conf_parse_buffer(struct oobd_conf *c, const char *name, const char *buf, si
 /* uplink.c: the session's hands: link command, routes, check, tunnel */
 struct oobd_uplink *uplink_new(struct oobd *d, char *err, size_t errlen);
 void uplink_free(struct oobd_uplink *u);	/* stops everything it started */
-struct session_ops uplink_session_ops(struct oobd *d);
+/* The session's ops start_link, start_check, start_tunnel and teardown
+ * (session.h), for the ops main.c builds. */
+int uplink_start_link(struct oobd_uplink *u, char *why, size_t whylen);
+int uplink_start_check(struct oobd_uplink *u, char *why, size_t whylen);
+int uplink_start_tunnel(struct oobd_uplink *u, char *why, size_t whylen);
+void uplink_teardown(struct oobd_uplink *u);
 /* "cell0 10.64.0.2, rx 1.2 MB tx 0.3 MB": 0, or -1 when no link is up. */
 int uplink_describe(const struct oobd_uplink *u, char *buf, size_t len);
 /* "ssh -p 31337 relay.example.org" */
@@ -152,8 +157,5 @@ void report_restore(struct oobd *d);
 int control_open(struct oobd *d, char *err, size_t errlen);
 void control_close(struct oobd *d);
 int control_status_json(struct oobd *d, char *buf, size_t len);
-
-/* main.c */
-void oobd_session_changed(struct oobd *d);	/* re-arm the session's timer */
 
 #endif

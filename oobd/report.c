@@ -62,7 +62,6 @@ report_restore(struct oobd *d)
 		snprintf(d->requester, sizeof(d->requester), "%s", who);
 	log_info("session: restarting it for the %lld min it had left", (long long)left / 60);
 	session_up(&d->session, ts_mono_ms(), left * 1000, NULL);
-	oobd_session_changed(d);
 }
 
 static void

@@ -34,6 +34,7 @@ session_init(struct session *s, const struct session_conf *conf, const struct se
 	s->ops = *ops;
 	s->state = SESS_IDLE;
 	s->step_deadline = s->end_at = s->retry_at = s->up_since = -1;
+	s->told = -1;
 }
 
 bool
@@ -114,8 +115,8 @@ fail_attempt(struct session *s, int64_t now, const char *why)
 	stop(s, true);
 }
 
-void
-session_up(struct session *s, int64_t now, int64_t length_ms, int64_t *granted_ms)
+static void
+on_up(struct session *s, int64_t now, int64_t length_ms, int64_t *granted_ms)
 {
 	if (length_ms <= 0)
 		length_ms = s->conf.default_ms;
@@ -136,8 +137,8 @@ session_up(struct session *s, int64_t now, int64_t length_ms, int64_t *granted_m
 	}
 }
 
-void
-session_down(struct session *s, int64_t now, const char *reason)
+static void
+on_down(struct session *s, int64_t now, const char *reason)
 {
 	(void)now;
 	s->up_after_stop = false;
@@ -148,8 +149,8 @@ session_down(struct session *s, int64_t now, const char *reason)
 	finish(s, SESS_REPORT_DOWN, reason);
 }
 
-void
-session_link_ready(struct session *s, int64_t now)
+static void
+on_link_ready(struct session *s, int64_t now)
 {
 	char why[SESSION_REASON_MAX] = "";
 
@@ -160,8 +161,8 @@ session_link_ready(struct session *s, int64_t now)
 		fail_attempt(s, now, why);
 }
 
-void
-session_check_done(struct session *s, int64_t now, bool ok, const char *why)
+static void
+on_check_done(struct session *s, int64_t now, bool ok, const char *why)
 {
 	char err[SESSION_REASON_MAX] = "";
 
@@ -176,8 +177,8 @@ session_check_done(struct session *s, int64_t now, bool ok, const char *why)
 		fail_attempt(s, now, err);
 }
 
-void
-session_tunnel_up(struct session *s, int64_t now)
+static void
+on_tunnel_up(struct session *s, int64_t now)
 {
 	if (s->state != SESS_TUNNEL)
 		return;
@@ -187,8 +188,8 @@ session_tunnel_up(struct session *s, int64_t now)
 	s->ops.report(s->ops.arg, SESS_REPORT_UP, "");
 }
 
-void
-session_tunnel_restarting(struct session *s, int64_t now, const char *why)
+static void
+on_tunnel_restarting(struct session *s, int64_t now, const char *why)
 {
 	(void)why;
 	if (s->state != SESS_UP)
@@ -205,22 +206,22 @@ running(const struct session *s)
 	    s->state == SESS_UP;
 }
 
-void
-session_tunnel_failed(struct session *s, int64_t now, const char *why)
+static void
+on_tunnel_failed(struct session *s, int64_t now, const char *why)
 {
 	if (s->state == SESS_TUNNEL || s->state == SESS_UP)
 		fail_attempt(s, now, why);
 }
 
-void
-session_link_lost(struct session *s, int64_t now, const char *why)
+static void
+on_link_lost(struct session *s, int64_t now, const char *why)
 {
 	if (running(s))
 		fail_attempt(s, now, why);
 }
 
-void
-session_torn_down(struct session *s, int64_t now)
+static void
+on_torn_down(struct session *s, int64_t now)
 {
 	if (s->state != SESS_STOPPING)
 		return;
@@ -235,12 +236,12 @@ session_torn_down(struct session *s, int64_t now)
 	s->ops.report(s->ops.arg, s->final, s->reason);
 	if (s->up_after_stop && s->state == SESS_IDLE) {
 		s->up_after_stop = false;
-		session_up(s, now, s->up_after_stop_ms, NULL);
+		on_up(s, now, s->up_after_stop_ms, NULL);
 	}
 }
 
-void
-session_tick(struct session *s, int64_t now)
+static void
+on_tick(struct session *s, int64_t now)
 {
 	if (s->end_at != -1 && now >= s->end_at && s->state != SESS_STOPPING) {
 		finish(s, SESS_REPORT_DOWN, "the session's time is up");
@@ -280,4 +281,87 @@ session_deadline(const struct session *s)
 	if (s->state == SESS_WAIT)
 		d = earliest(d, s->retry_at);
 	return d;
+}
+
+static void
+tell(struct session *s)
+{
+	int64_t d = session_deadline(s);
+
+	if (d == s->told)
+		return;
+	s->told = d;
+	if (s->ops.deadline != NULL)
+		s->ops.deadline(s->ops.arg, d);
+}
+
+/* The events: each tells the owner when its deadline moved. */
+void
+session_up(struct session *s, int64_t now, int64_t length_ms, int64_t *granted_ms)
+{
+	on_up(s, now, length_ms, granted_ms);
+	tell(s);
+}
+
+void
+session_down(struct session *s, int64_t now, const char *reason)
+{
+	on_down(s, now, reason);
+	tell(s);
+}
+
+void
+session_link_ready(struct session *s, int64_t now)
+{
+	on_link_ready(s, now);
+	tell(s);
+}
+
+void
+session_check_done(struct session *s, int64_t now, bool ok, const char *why)
+{
+	on_check_done(s, now, ok, why);
+	tell(s);
+}
+
+void
+session_tunnel_up(struct session *s, int64_t now)
+{
+	on_tunnel_up(s, now);
+	tell(s);
+}
+
+void
+session_tunnel_restarting(struct session *s, int64_t now, const char *why)
+{
+	on_tunnel_restarting(s, now, why);
+	tell(s);
+}
+
+void
+session_tunnel_failed(struct session *s, int64_t now, const char *why)
+{
+	on_tunnel_failed(s, now, why);
+	tell(s);
+}
+
+void
+session_link_lost(struct session *s, int64_t now, const char *why)
+{
+	on_link_lost(s, now, why);
+	tell(s);
+}
+
+void
+session_torn_down(struct session *s, int64_t now)
+{
+	on_torn_down(s, now);
+	tell(s);
+}
+
+void
+session_tick(struct session *s, int64_t now)
+{
+	on_tick(s, now);
+	tell(s);
 }

@@ -23,7 +23,9 @@
  * The machine never does anything itself: it calls the ops (start the link,
  * start the check, start the tunnel, tear everything down, report) and the
  * daemon tells it what happened.  Times are monotonic milliseconds, passed
- * in; session_deadline() says when session_tick() must run next.
+ * in; session_deadline() says when session_tick() must run next, and the
+ * deadline op says so each time that changes, so no owner has to ask
+ * after every event (and none can forget to).
  */
 #ifndef OUTPOST_SESSION_H
 #define OUTPOST_SESSION_H
@@ -67,6 +69,9 @@ struct session_ops {
 	int	(*start_tunnel)(void *arg, char *why, size_t whylen);
 	void	(*teardown)(void *arg);		/* then session_torn_down() */
 	void	(*report)(void *arg, enum session_report what, const char *reason);
+	/* When session_tick() must run next has changed (-1: never): told
+	 * once per change, after the call that changed it. */
+	void	(*deadline)(void *arg, int64_t at);
 	void	*arg;
 };
 
@@ -83,6 +88,7 @@ struct session {
 	bool			up_after_stop;	/* an UP came while stopping */
 	int64_t			up_after_stop_ms;
 	enum session_report	final;		/* DOWN or FAILED, once torn down */
+	int64_t			told;		/* the deadline ops.deadline last had */
 	char			reason[SESSION_REASON_MAX];
 };
 

@@ -99,7 +99,6 @@ on_link_exit(struct child *c, int status, void *arg)
 	}
 	snprintf(why, sizeof(why), "the link command %s", st);
 	session_link_lost(&u->d->session, ts_mono_ms(), why);
-	oobd_session_changed(u->d);
 }
 
 static void poll_iface(void *arg);
@@ -132,12 +131,10 @@ poll_iface(void *arg)
 		u->tx0 = u->ifc.tx_bytes;
 		log_info("link: %s is up with %s", ifname, inet_ntoa(u->ifc.addr));
 		session_link_ready(&u->d->session, ts_mono_ms());
-		oobd_session_changed(u->d);
 	} else if (u->link_ready && !usable) {
 		snprintf(why, sizeof(why), "%s %s", ifname, u->ifc.exists ?
 		    "lost its address or went down" : "disappeared");
 		session_link_lost(&u->d->session, ts_mono_ms(), why);
-		oobd_session_changed(u->d);
 		return;
 	}
 	if (!u->tearing_down)
@@ -166,10 +163,9 @@ link_argv(struct oobd_uplink *u, char **argv, size_t max, char *why, size_t whyl
 	return 0;
 }
 
-static int
-op_start_link(void *arg, char *why, size_t whylen)
+int
+uplink_start_link(struct oobd_uplink *u, char *why, size_t whylen)
 {
-	struct oobd_uplink *u = arg;
 	struct child_opts opts = { .on_line = on_link_line };
 	char *argv[OOBD_LINK_ARGS + 16];
 
@@ -195,7 +191,6 @@ static void
 check_failed(struct oobd_uplink *u, const char *why)
 {
 	session_check_done(&u->d->session, ts_mono_ms(), false, why);
-	oobd_session_changed(u->d);
 }
 
 static int
@@ -224,7 +219,6 @@ on_probe(const struct link_probe_result *res, void *arg)
 	log_info("link: relay reached over %s in %lld ms (%s)", u->d->conf.link_ifname,
 	    (long long)res->elapsed_ms, res->banner);
 	session_check_done(&u->d->session, ts_mono_ms(), true, NULL);
-	oobd_session_changed(u->d);
 }
 
 /* Every name has its address: route them all through the link, then try
@@ -316,10 +310,9 @@ collect_hosts(struct oobd_uplink *u)
 	}
 }
 
-static int
-op_start_check(void *arg, char *why, size_t whylen)
+int
+uplink_start_check(struct oobd_uplink *u, char *why, size_t whylen)
 {
-	struct oobd_uplink *u = arg;
 	const struct oobd_conf *c = &u->d->conf;
 	struct in_addr configured = { 0 };
 	char err[LINK_ERRLEN];
@@ -503,13 +496,11 @@ tunnel_do(struct oobd_uplink *u, unsigned act)
 		sup_error_words(u, why, sizeof(why));
 		session_tunnel_restarting(&u->d->session, now, why);
 	}
-	oobd_session_changed(u->d);
 }
 
-static int
-op_start_tunnel(void *arg, char *why, size_t whylen)
+int
+uplink_start_tunnel(struct oobd_uplink *u, char *why, size_t whylen)
 {
-	struct oobd_uplink *u = arg;
 	struct tunnel_conf tc;
 	char relay[INET_ADDRSTRLEN];
 
@@ -557,7 +548,6 @@ done_cb(void *arg)
 
 	u->done_timer = 0;
 	session_torn_down(&u->d->session, ts_mono_ms());
-	oobd_session_changed(u->d);
 }
 
 /* Once no child is left, the session hears of it (from the loop). */
@@ -596,11 +586,9 @@ stop_children(struct oobd_uplink *u)
 		stop_link(u);
 }
 
-static void
-op_teardown(void *arg)
+void
+uplink_teardown(struct oobd_uplink *u)
 {
-	struct oobd_uplink *u = arg;
-
 	u->tearing_down = true;
 	stop_children(u);
 	torn_down_check(u);
@@ -686,21 +674,6 @@ uplink_status_json(const struct oobd_uplink *u, struct jsonw *w)
 }
 
 /* ---- life ---- */
-
-static void
-op_report(void *arg, enum session_report what, const char *reason)
-{
-	struct oobd_uplink *u = arg;
-
-	report_session(u->d, what, reason);
-}
-
-struct session_ops
-uplink_session_ops(struct oobd *d)
-{
-	return (struct session_ops){ op_start_link, op_start_check, op_start_tunnel,
-		op_teardown, op_report, d->uplink };
-}
 
 struct oobd_uplink *
 uplink_new(struct oobd *d, char *err, size_t errlen)

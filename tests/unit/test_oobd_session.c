@@ -22,6 +22,8 @@ struct rec {
 	char calls[256];
 	char last_reason[SESSION_REASON_MAX];
 	bool fail_link_start;
+	int64_t told;		/* the last deadline the session told */
+	int tells, repeats;	/* how often; how often with no change */
 };
 
 static void
@@ -64,6 +66,16 @@ op_report(void *arg, enum session_report what, const char *reason)
 	snprintf(r->last_reason, sizeof(r->last_reason), "%s", reason);
 }
 
+static void
+op_deadline(void *arg, int64_t at)
+{
+	struct rec *r = arg;
+
+	r->repeats += at == r->told;
+	r->told = at;
+	r->tells++;
+}
+
 static const struct session_conf conf = {
 	.retries = 3, .link_timeout_ms = 60000, .check_timeout_ms = 30000,
 	.retry_backoff_ms = 5000, .default_ms = 60 * MIN, .max_ms = 240 * MIN,
@@ -72,9 +84,12 @@ static const struct session_conf conf = {
 static void
 setup(struct session *s, struct rec *r)
 {
-	struct session_ops ops = { op_link, op_check, op_tunnel, op_teardown, op_report, r };
+	struct session_ops ops = { .start_link = op_link, .start_check = op_check,
+		.start_tunnel = op_tunnel, .teardown = op_teardown, .report = op_report,
+		.deadline = op_deadline, .arg = r };
 
 	memset(r, 0, sizeof(*r));
+	r->told = -1;
 	session_init(s, &conf, &ops);
 }
 
@@ -146,6 +161,50 @@ test_length_cut_to_max_and_extended(void **state)
 	session_up(&s, 100 * MIN, 30 * MIN, &granted);	/* UP again: a new end time */
 	assert_int_equal(session_deadline(&s), 130 * MIN);
 	assert_string_equal(r.calls, "LCTU");		/* nothing restarted */
+}
+
+/* The owner never asks for the deadline: after every event the deadline
+ * op has told it the one session_deadline() gives, and only changes. */
+#define TOLD(s, r) assert_int_equal((r).told, session_deadline(&(s)))
+
+static void
+test_deadline_told_after_every_change(void **state)
+{
+	struct session s;
+	struct rec r;
+	int64_t t = 1000;
+
+	(void)state;
+	setup(&s, &r);
+	session_up(&s, t, 0, NULL);
+	TOLD(s, r);
+	assert_int_equal(r.told, t + 60000);     /* the link's step deadline */
+	session_link_ready(&s, t += 500);
+	TOLD(s, r);
+	session_check_done(&s, t += 500, true, NULL);
+	TOLD(s, r);
+	assert_int_equal(r.told, 1000 + 60 * MIN); /* only the session's end now */
+	session_tunnel_up(&s, t += 500);
+	TOLD(s, r);
+	session_up(&s, t, 90 * MIN, NULL);        /* a new end time */
+	TOLD(s, r);
+	session_link_lost(&s, t += 500, "gone");  /* stopping: no deadline */
+	TOLD(s, r);
+	assert_int_equal(r.told, -1);
+	session_torn_down(&s, t += 500);          /* the retry's back-off */
+	TOLD(s, r);
+	assert_int_equal(r.told, t + 5000);
+	session_tick(&s, t += 5000);              /* the next attempt */
+	TOLD(s, r);
+	assert_int_equal(r.told, t + 60000);
+	session_down(&s, t += 10, "DOWN by SMS");
+	TOLD(s, r);
+	session_torn_down(&s, t += 10);
+	TOLD(s, r);
+	assert_int_equal(r.told, -1);
+	assert_string_equal(r.calls, "LCTURXLXD");
+	assert_int_equal(r.repeats, 0);
+	assert_true(r.tells >= 8);
 }
 
 static void
@@ -317,6 +376,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_up_then_down_by_sms),
+		cmocka_unit_test(test_deadline_told_after_every_change),
 		cmocka_unit_test(test_session_ends_at_its_time),
 		cmocka_unit_test(test_length_cut_to_max_and_extended),
 		cmocka_unit_test(test_link_timeout_retries_then_fails),
