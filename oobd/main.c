@@ -104,7 +104,7 @@ on_modem_event(void *arg, const struct modem_event *ev)
 		break;
 	case MODEM_EV_READY:
 		log_info("modem: ready");
-		activation_flush_sms(d);
+		outbox_flush(d);
 		break;
 	case MODEM_EV_SENT:
 		if (!ev->ok)

@@ -142,12 +142,16 @@ void uplink_status_json(const struct oobd_uplink *u, struct jsonw *w);
 /* activation.c: SMS in, commands to the session, SMS out */
 void activation_on_sms(struct oobd *d, const struct sms_deliver *sms);
 void activation_status_text(struct oobd *d, char *buf, size_t len);
-void activation_sms_owner(struct oobd *d, const char *text);
-/* SMS that waited for the modem (unplugged, or lent to PPP) go out now. */
-void activation_flush_sms(struct oobd *d);
 /* Senders, secret and limits from c (at start and on SIGHUP): 0, or -1
  * after logging why, with d->auth unchanged. */
 int activation_load_auth(struct oobd *d, const struct oobd_conf *c);
+
+/* outbox.c: SMS out, at once when the modem is ready, else queued (the
+ * oldest dropped, logged, when the queue is full) */
+void outbox_send(struct oobd *d, const char *to, const char *text);
+void outbox_to_owner(struct oobd *d, const char *text);	/* owner, or who asked */
+/* SMS that waited for the modem (unplugged, or lent to PPP) go out now. */
+void outbox_flush(struct oobd *d);
 
 /* report.c: what the session reports, to the log, the owner and the state file */
 void report_session(struct oobd *d, enum session_report what, const char *reason);

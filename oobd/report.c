@@ -96,13 +96,13 @@ report_session(struct oobd *d, enum session_report what, const char *reason)
 	case SESS_REPORT_DOWN:
 		snprintf(text, sizeof(text), "OOBM link is down: %s", reason);
 		log_info("%s", text);
-		activation_sms_owner(d, text);
+		outbox_to_owner(d, text);
 		push(d, "down", "OOBM link down", text);
 		break;
 	case SESS_REPORT_FAILED:
 		snprintf(text, sizeof(text), "OOBM activation failed: %s", reason);
 		log_warnx("%s", text);
-		activation_sms_owner(d, text);
+		outbox_to_owner(d, text);
 		push(d, "failed", "OOBM activation failed", text);
 		break;
 	}
