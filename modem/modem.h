@@ -36,8 +36,8 @@
  * SUBMIT copies, status reports, garbage), and deleted (AT+CMGD=<i>) after
  * the event hook returned: the hook must have taken what it needs.  Indexes
  * are the modem's, and Huawei counts from 0.  Parts of concatenated
- * messages are handed over one by one; reassembly is the caller's
- * (sms_concat.h).  modem_send_sms() encodes a text (as many parts as
+ * messages are handed over one by one, with their concatenation info
+ * (oobd refuses them: a command is one plain message).  modem_send_sms() encodes a text (as many parts as
  * needed, at most MODEM_SEND_PARTS) and sends each with AT+CMGS=<len>, the
  * PDU after the "> " prompt; MODEM_EV_SENT reports the outcome of the whole
  * message once every part is done (a failed part does not stop the others).
@@ -48,7 +48,7 @@
  * message comes as MODEM_EV_SMS with the sender, the time stamp with its
  * zone and the text; its SMSC, PID, class and user data header are not
  * shown in text mode, so parts of a long message come as separate texts
- * without concatenation info (sms_concat.h cannot join them), and the
+ * without concatenation info, and the
  * encoding is a guess from the characters.  Messages that were not
  * received (STO SENT/UNSENT) are MODEM_EV_SMS_BAD, and deleted, as in PDU
  * mode.  Why UCS2 only: in any other character set the text of an SMS is

@@ -1,8 +1,7 @@
 /*
  * Fuzz the SMS codec: the input as PDU hex and as raw PDU octets; every
  * decoded text re-encoded as a SUBMIT, turned into the DELIVER a phone would
- * get, and decoded again to the same text; the reassembler fed with the
- * decoded part and with parts cut from the input.  Aborts on any broken
+ * get, and decoded again to the same text.  Aborts on any broken
  * invariant; the sanitizers catch the rest.
  */
 #include <stddef.h>
@@ -11,13 +10,9 @@
 #include <string.h>
 
 #include "sms.h"
-#include "sms_concat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct sms_concat pool;
-static char joined[SMS_CONCAT_TEXT_MAX];
-static int64_t clock_now;
 
 static void
 check_deliver(const struct sms_deliver *d)
@@ -85,51 +80,12 @@ roundtrip(const struct sms_deliver *d)
 		abort();
 }
 
-static void
-add_part(const char *from, unsigned ref, unsigned part, unsigned total, const char *text,
-    size_t len)
-{
-	size_t n;
-	enum sms_concat_status st;
-
-	st = sms_concat_add(&pool, clock_now, from, ref, part, total, text, len, joined,
-	    sizeof(joined), &n);
-	if (st == SMS_CONCAT_COMPLETE && (n >= sizeof(joined) || joined[n] != '\0'))
-		abort();
-	if (st != SMS_CONCAT_COMPLETE && n != 0)
-		abort();
-	if (sms_concat_pending(&pool) > SMS_CONCAT_SETS)
-		abort();
-}
-
-/* Parts cut from the input: [from byte, ref, part, total, len, text...]... */
-static void
-feed_chunks(const uint8_t *data, size_t size)
-{
-	size_t i = 0;
-
-	while (size - i >= 5) {
-		char from[4] = { '+', (char)('0' + data[i] % 4), '\0', '\0' };
-		size_t len = data[i + 4] % 64;
-
-		if (len > size - i - 5)
-			len = size - i - 5;
-		clock_now += data[i + 1] % 8;
-		add_part(from, data[i + 1] % 4, data[i + 2] % 6, data[i + 3] % 6,
-		    (const char *)data + i + 5, len);
-		i += 5 + len;
-	}
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sms_deliver d;
 	char err[256];
 
-	if (clock_now == 0)
-		sms_concat_init(&pool, 30);
-	clock_now++;
 	if (sms_decode_hex((const char *)data, size, &d, err, sizeof(err)) == 0) {
 		check_deliver(&d);
 		roundtrip(&d);
@@ -139,10 +95,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sms_decode(data, size, &d, err, sizeof(err)) == 0) {
 		check_deliver(&d);
 		roundtrip(&d);
-		if (d.concat.present)
-			add_part(d.from.text, d.concat.ref, d.concat.part, d.concat.total, d.text,
-			    d.text_len);
 	}
-	feed_chunks(data, size);
 	return 0;
 }
