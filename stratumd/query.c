@@ -10,9 +10,9 @@
  * Anyone else gets one 12-byte "permission denied" answer (never more
  * than they sent).  Requests from other than localhost pass a rate limit
  * of their own (query-ratelimit): one request can draw several fragments,
- * so over the limit there is no answer at all.  Writes, configuration and traps want keys stratumd
- * does not have: permission denied; mrulist (REQ_NONCE, READ_MRU) is not
- * kept: bad opcode.
+ * so over the limit there is no answer at all.  Writes, configuration and
+ * traps want keys stratumd does not have: permission denied; mrulist
+ * (REQ_NONCE, READ_MRU) is not kept: bad opcode.
  *
  * The refclocks look like ntpd's: srcadr 127.127.22.0 with srchost
  * "PPS(0)" (driver 22) and 127.127.20.0 with srchost "GPS_NMEA(0)" (driver
@@ -231,10 +231,8 @@ v_zero(struct query *q, struct mode6_text *t, const char *n)
 	mode6_put(t, n, "0");
 }
 
-/* From the leapfile, as ntpd gives them: TAI-UTC now, and the last leap
- * and the file's expiry as YYYYMMDDHHMM; 0 without a file. */
-/* tai, leapsec and expire come from the leapfile, and like ntpd's they
- * are left out without one. */
+/* tai, leapsec and expire come from the leapfile (TAI-UTC now, the last
+ * leap it lists, its expiry) and, like ntpd's, are left out without one. */
 static void
 v_tai(struct query *q, struct mode6_text *t, const char *n)
 {

@@ -314,8 +314,8 @@ handle_reply(struct stratumd *sd, struct source *s, const struct ntp_packet *pkt
 		steer_ntp(sd, s);
 }
 
-/* The address a source sends to: a source synchronised to us has its
- * refid as its refid (over IPv6, the hash of it). */
+/* The address a source sends to, and the refid it names while it follows
+ * us: that address, or over IPv6 its hash. */
 static void
 note_local(struct source *s, const struct ntps_pkt *p)
 {
