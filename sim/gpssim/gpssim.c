@@ -66,7 +66,11 @@ struct tx {
 	struct timespec last;
 	ev_timer_id tick;
 	double garble_acc;          /* host characters owed for garbled input */
+	bool fresh;                 /* the burst's first character not yet sent */
+	struct timespec fresh_start; /* monotonic: when the line was to start it */
 };
+
+
 
 struct sim {
 	struct ev_loop *loop;
@@ -77,6 +81,10 @@ struct sim {
 	bool host;                  /* a host has the slave open */
 	ev_timer_id presence_timer;
 	int64_t delay_ms;           /* after the second edge, at 1 Hz */
+	/* How late each burst's first character was whole at the host's end:
+	 * the host's calibration sees it as part of the delay (nmea_seen). */
+	double late_sum;            /* s, over every burst since the start */
+	unsigned long nlate;
 	int64_t planned;            /* the epoch (UTC ms) the timer is set for */
 	struct timespec planned_start; /* monotonic: when its burst is due */
 	ev_timer_id epoch_timer;
@@ -244,6 +252,30 @@ tx_take(struct tx *t, char *out, size_t max, int *new_baud)
 
 static void on_tick(void *arg);
 
+/* The chunk that starts a burst, n characters written at now: its first
+ * character was whole n - 1 character times before now. */
+static void
+note_first(struct sim *s, struct timespec now, size_t n)
+{
+	double ct = 10.0 / s->mtk.baud;
+
+	s->late_sum += ts_to_double(ts_sub(now, s->tx.fresh_start)) - (double)n * ct;
+	s->nlate++;
+}
+
+static int64_t epoch_delay(const struct sim *s);
+
+/* The delay the host can have measured: from the edge to the first
+ * character whole, the mean over the bursts so far; 0 before any. */
+static double
+nmea_seen(const struct sim *s)
+{
+	if (s->nlate == 0)
+		return 0;
+	return (double)epoch_delay(s) / 1000.0 + 10.0 / s->mtk.baud +
+	    s->late_sum / (double)s->nlate;
+}
+
 /* The line starts sending at start (monotonic; now at the latest): the
  * first character is whole at the far end one character time later, so
  * that is when it is written.  A timer that fired late makes the first
@@ -286,6 +318,7 @@ on_tick(void *arg)
 		t->credit = cps * MAX_CATCHUP_MS / 1000.0;
 	while (t->credit >= 1.0 && !tx_idle(t)) {
 		size_t want = (size_t)t->credit;
+		bool first = t->fresh && t->burst_pos == 0 && !t->in_reply && t->n_replies == 0;
 		int new_baud;
 		size_t n;
 
@@ -294,6 +327,9 @@ on_tick(void *arg)
 		n = tx_take(t, chunk, want, &new_baud);
 		if (n == 0)
 			break;
+		if (first)
+			note_first(s, now, n);
+		t->fresh = false;
 		t->credit -= (double)n;
 		deliver(s, chunk, n);
 		if (new_baud > 0)
@@ -362,6 +398,8 @@ queue_burst(struct sim *s, const struct mtk_burst *b, struct timespec start)
 	memcpy(t->burst + keep, b->text, b->len);
 	t->burst_len = keep + b->len;
 	t->burst_pos = 0;
+	t->fresh = keep == 0;
+	t->fresh_start = start;
 	if (s->garbage_len > 0)
 		splice_garbage(s);
 	tx_kick_at(s, start);
@@ -720,10 +758,12 @@ status_line(struct sim *s, char *out, size_t len)
 	else
 		snprintf(leap, sizeof(leap), "none");
 	snprintf(out, len, "ok fix=%s pps=%s pps_sent=%lu plugged=%s host=%s baud=%d "
-	    "interval_ms=%d nmea_delay=%.3f rollover=%s leap=%s link=%s slave=%s\n",
+	    "interval_ms=%d nmea_delay=%.3f nmea_seen=%.6f rollover=%s leap=%s link=%s "
+	    "slave=%s\n",
 	    mtk_has_fix(&s->mtk, now) ? "yes" : "no", s->pps_fd < 0 ? "none" :
 	    s->pps_on ? "on" : "off", s->pps_sent, s->master >= 0 ? "yes" : "no",
 	    s->host ? "yes" : "no", s->mtk.baud, s->mtk.interval_ms, s->delay_ms / 1000.0,
+	    nmea_seen(s),
 	    s->mtk.rollover ? "on" : "off", leap, s->link, s->master >= 0 ? s->slave : "-");
 }
 
