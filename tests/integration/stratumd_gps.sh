@@ -74,9 +74,10 @@ run() { # baud delay expected-calibration
 	else
 		not_ok "$baud baud: NMEA delay calibrated from what gpssim sent ($(st nmea_delay.seconds), gpssim $(seen), nominal $want)"
 	fi
-	# gpssim itself keeps to its nominal delay to within a character time.
-	check "$baud baud: gpssim sent the bursts when due (nmea_seen $(seen) vs $want s)" \
-	    python3 -c "import sys; sys.exit(0 if 0 <= float(sys.argv[1]) - ($want) < 0.002 else 1)" "$(seen)"
+	# gpssim used the delay it was given (its own lateness, which
+	# scheduling moves, is only bounded loosely here).
+	check "$baud baud: gpssim sent the bursts at the delay given (nmea_seen $(seen) vs $want s)" \
+	    python3 -c "import sys; sys.exit(0 if 0 <= float(sys.argv[1]) - ($want) < 0.02 else 1)" "$(seen)"
 	# The file is rewritten when the calibration moves by more than 0.5 ms.
 	v=$(st nmea_delay.seconds)
 	if wait_for 20 test -s "$T/nmea-delay" &&
