@@ -284,15 +284,18 @@ session_deadline(const struct session *s)
 }
 
 static void
+tell_always(struct session *s)
+{
+	s->told = session_deadline(s);
+	if (s->ops.deadline != NULL)
+		s->ops.deadline(s->ops.arg, s->told);
+}
+
+static void
 tell(struct session *s)
 {
-	int64_t d = session_deadline(s);
-
-	if (d == s->told)
-		return;
-	s->told = d;
-	if (s->ops.deadline != NULL)
-		s->ops.deadline(s->ops.arg, d);
+	if (session_deadline(s) != s->told)
+		tell_always(s);
 }
 
 /* The events: each tells the owner when its deadline moved. */
@@ -359,9 +362,11 @@ session_torn_down(struct session *s, int64_t now)
 	tell(s);
 }
 
+/* The owner's timer has fired: it needs the deadline again even when it
+ * has not moved (a timer that fired a hair early). */
 void
 session_tick(struct session *s, int64_t now)
 {
 	on_tick(s, now);
-	tell(s);
+	tell_always(s);
 }

@@ -69,8 +69,10 @@ struct session_ops {
 	int	(*start_tunnel)(void *arg, char *why, size_t whylen);
 	void	(*teardown)(void *arg);		/* then session_torn_down() */
 	void	(*report)(void *arg, enum session_report what, const char *reason);
-	/* When session_tick() must run next has changed (-1: never): told
-	 * once per change, after the call that changed it. */
+	/* When session_tick() must run next (-1: never): told once per
+	 * change, after the call that changed it, and after every
+	 * session_tick() (the owner's timer has fired, and may have fired a
+	 * little early). */
 	void	(*deadline)(void *arg, int64_t at);
 	void	*arg;
 };

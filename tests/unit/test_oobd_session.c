@@ -203,8 +203,15 @@ test_deadline_told_after_every_change(void **state)
 	TOLD(s, r);
 	assert_int_equal(r.told, -1);
 	assert_string_equal(r.calls, "LCTURXLXD");
-	assert_int_equal(r.repeats, 0);
 	assert_true(r.tells >= 8);
+	/* Only the tick (whose timer is spent) repeats an unchanged one. */
+	assert_int_equal(r.repeats, 0);
+	session_up(&s, t, 0, NULL);
+	int tells = r.tells;
+	session_tick(&s, r.told - 1);             /* a timer a hair early */
+	assert_int_equal(r.tells, tells + 1);
+	assert_int_equal(r.repeats, 1);
+	TOLD(s, r);
 }
 
 static void
