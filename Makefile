@@ -96,8 +96,9 @@ CMOCKA_LIBS := -lcmocka
 # Fuzz targets: tests/fuzz/fuzz_<parser>.c, built with clang's libFuzzer.
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_CC   ?= clang
+FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 .PHONY: all tests check unit-check demo bench fuzz fuzz-build install clean deps help
@@ -165,16 +166,16 @@ unit-check: tests
 # targets (instrumented; libFuzzer's main comes in at link time), into an
 # archive so that each target pulls in only what it uses.
 FUZZ_LIB_SRC := $(CORE_SRC) $(filter-out $(oobd_MAIN),$(oobd_SRC))
-FUZZ_OBJ := $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
-build/fuzz/obj/%.o: %.c
+FUZZ_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+$(FUZZ_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-build/fuzz/libfuzz.a: $(FUZZ_OBJ)
+$(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-build/fuzz/%: tests/fuzz/%.c build/fuzz/libfuzz.a
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libfuzz.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lm
 
@@ -217,4 +218,4 @@ install: all
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
