@@ -43,6 +43,11 @@ FPFLAGS  := -fno-math-errno
 ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(FPFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -Wl,--as-needed $(SANFLAGS) $(LDFLAGS)
 LDLIBS     += -lm
+# The one-time codes' HMAC-SHA1 (otp/totp.c) is libcrypto's: in Debian
+# (libssl-dev) and FreeBSD's base system.  Only what links totp.o keeps it
+# (--as-needed): oobd and outpost, not stratumd.
+CRYPTO_LIBS := -lcrypto
+LDLIBS     += $(CRYPTO_LIBS)
 
 # libqrencode is optional: `outpost otp init` prints a QR code when it is there.
 HAVE_QRENCODE := $(shell printf '\043include <qrencode.h>\n' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 && echo 1)
@@ -177,7 +182,7 @@ $(FUZZ_BUILD)/libfuzz.a: $(FUZZ_OBJ)
 
 $(FUZZ_BUILD)/%: tests/fuzz/%.c $(FUZZ_BUILD)/libfuzz.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lm
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -o $@ $^ -lm $(CRYPTO_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -15,14 +15,17 @@
 #               owner's login.  Times come from the lines oobd (-d -v),
 #               modemsim (--trace) and `ip monitor` print, each stamped
 #               with CLOCK_MONOTONIC as it is read (activation.py says how).
-#   memory      oobd's VmRSS, Pss and Private_Dirty after UP+DOWN, VmRSS by
-#               mapping (libc, ld.so, oobd, anonymous), beside the box's
-#               sshd listener, the tunnel's ssh client and /bin/sleep (what
-#               any program of this libc has resident), same run; and
-#               oobd-push's while a push waits for its answer.
+#   memory      oobd's Pss and Private_Dirty after UP+DOWN (and VmRSS, by
+#               mapping: libc, ld.so, oobd, anonymous, other), beside the
+#               box's sshd listener, the tunnel's ssh client and /bin/sleep
+#               (what any program of this libc has resident), same run; and
+#               oobd-push's while a push waits for its answer.  Pss, not
+#               VmRSS: VmRSS counts whole the pages of shared libraries
+#               (libc, libcrypto) that the box pays once.
 # With OOBD_STATIC_BIN (make bench sets it) the runs are repeated with that
 # oobd, linked as a static PIE (make OOBD_STATIC=1).
-# Targets: oobd's own share < 1 s, oobd's VmRSS <= 2048 kB.  Needs root.
+# Targets: oobd's own share < 1 s; oobd's Pss and Private_Dirty each below
+# the box's sshd listener's, same run.  Needs root.
 set -u
 bin=${1:-build/bin}
 runs=${ACTIVATION_BENCH_RUNS:-10}

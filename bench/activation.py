@@ -489,36 +489,46 @@ def report(rows):
           % med_max(col("notice")))
     mem = col("mem")
     rss = [m["rss"] for m in mem]
+    pss = [m["pss"] for m in mem]
     dirty = [m["dirty"] for m in mem]
-    rss_ok = max(rss) <= 2048
-    print("oobd's memory after UP+DOWN: VmRSS %s (target <= 2048 kB: %s)" %
-          (med_max(rss, kb), "met" if rss_ok else "MISSED"))
-    print("  Private_Dirty %s (%s); Pss %s" % (med_max(dirty, kb),
-          "<= 2048 kB" if max(dirty) <= 2048 else "> 2048 kB", med_max([m["pss"] for m in mem], kb)))
+    print("oobd's memory after UP+DOWN: Pss %s, Private_Dirty %s" %
+          (med_max(pss, kb), med_max(dirty, kb)))
+    print("  VmRSS %s: it counts whole the shared libraries' pages (libc, libcrypto),"
+          " which the box pays once" % med_max(rss, kb))
     print("  VmRSS by mapping, the last run, kB: %s" % map_text(mem[-1]))
     floor = sleep_memory()
     if floor:
-        print("reference, same run: /bin/sleep (same libc, does nothing) VmRSS %d kB (%s): "
-              "oobd/it %.2f" % (floor["rss"], map_text(floor), statistics.median(rss) / floor["rss"]))
+        print("reference, same run: /bin/sleep (same libc, does nothing) VmRSS %d kB, Pss %d kB "
+              "(%s)" % (floor["rss"], floor["pss"], map_text(floor)))
     hm = helper_memory(BINDIR, SCRATCH)
     if hm:
         print("oobd-push (libcurl, TLS), alive only while a push is going: VmRSS %d kB, "
-              "Private_Dirty %d kB" % (hm["rss"], hm["dirty"]))
+              "Pss %d kB, Private_Dirty %d kB" % (hm["rss"], hm["pss"], hm["dirty"]))
+    mem_ok = None
     for name, key in (("the box's sshd listener", "sshd_mem"),
                       ("the tunnel's ssh client (oobd's child)", "ssh_mem")):
         ref = [r[key] for r in rows if r[key]]
-        if ref:
-            rr = statistics.median([m["rss"] for m in ref])
-            rd = statistics.median([m["dirty"] for m in ref])
-            print("reference, same run: %s VmRSS %d kB, Private_Dirty %d kB: oobd/it %.2f, %.2f"
-                  % (name, rr, rd, statistics.median(rss) / rr, statistics.median(dirty) / rd))
+        if not ref:
+            continue
+        rp = statistics.median([m["pss"] for m in ref])
+        rd = statistics.median([m["dirty"] for m in ref])
+        rr = statistics.median([m["rss"] for m in ref])
+        ratio_p = statistics.median(pss) / rp
+        ratio_d = statistics.median(dirty) / rd
+        verdict = ""
+        if key == "sshd_mem":
+            mem_ok = ratio_p < 1 and ratio_d < 1
+            verdict = " (target: both < 1: %s)" % ("met" if mem_ok else "MISSED")
+        print("reference, same run: %s Pss %d kB, Private_Dirty %d kB (VmRSS %d kB): "
+              "oobd/it Pss %.2f, Private_Dirty %.2f%s"
+              % (name, rp, rd, rr, ratio_p, ratio_d, verdict))
     stale = sum(1 for r in rows if r["stale"])
     if stale:
         print("note: after %d of %d DOWNs the relay still held the tunnel's port: the box's "
               "goodbye never reached it (oobd removes the link before ssh has exited); each "
               "was ended with ss -K, as the relay's ClientAlive timeout would after ~45 s, "
               "so every run started clean" % (stale, len(rows)))
-    return own_ok and rss_ok
+    return own_ok and bool(mem_ok)
 
 
 BINDIR = SCRATCH = None

@@ -1,6 +1,5 @@
 /*
- * sha1: SHA-1 and HMAC-SHA1, written from FIPS 180-4 section 6.1 and
- * RFC 2104; see sha1.h.
+ * sha1: SHA-1, written from FIPS 180-4 section 6.1; see sha1.h.
  */
 #include <string.h>
 #include <strings.h>		/* explicit_bzero on FreeBSD */
@@ -117,46 +116,4 @@ sha1_final(struct sha1_ctx *c, uint8_t out[SHA1_DIGEST_LEN])
 		out[4 * i + 3] = (uint8_t)c->h[i];
 	}
 	explicit_bzero(c, sizeof(*c));
-}
-
-void
-hmac_sha1(const void *key, size_t keylen, const void *msg, size_t msglen,
-    uint8_t out[SHA1_DIGEST_LEN])
-{
-	uint8_t k[SHA1_BLOCK_LEN] = { 0 }, pad[SHA1_BLOCK_LEN], inner[SHA1_DIGEST_LEN];
-	struct sha1_ctx c;
-
-	if (keylen > SHA1_BLOCK_LEN) {
-		sha1_init(&c);
-		sha1_update(&c, key, keylen);
-		sha1_final(&c, k);
-	} else if (keylen > 0) {
-		memcpy(k, key, keylen);
-	}
-	for (int i = 0; i < SHA1_BLOCK_LEN; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha1_init(&c);
-	sha1_update(&c, pad, sizeof(pad));
-	sha1_update(&c, msg, msglen);
-	sha1_final(&c, inner);
-	for (int i = 0; i < SHA1_BLOCK_LEN; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha1_init(&c);
-	sha1_update(&c, pad, sizeof(pad));
-	sha1_update(&c, inner, sizeof(inner));
-	sha1_final(&c, out);
-	explicit_bzero(k, sizeof(k));
-	explicit_bzero(pad, sizeof(pad));
-	explicit_bzero(inner, sizeof(inner));
-}
-
-bool
-ct_equal(const void *a, const void *b, size_t len)
-{
-	const volatile uint8_t *x = a, *y = b;
-	uint8_t diff = 0;
-
-	for (size_t i = 0; i < len; i++)
-		diff |= x[i] ^ y[i];
-	return diff == 0;
 }

@@ -1,5 +1,7 @@
 /*
- * totp: HOTP/TOTP with HMAC-SHA1 (sha1.h), the verification window and
+ * totp: HOTP/TOTP with HMAC-SHA1 from the system's libcrypto (OpenSSL,
+ * in Debian and in FreeBSD's base system, already mapped by the box's ssh
+ * and sshd: doc/design.md has the measurement), the verification window and
  * replay guard, and the secret file.
  */
 #include <errno.h>
@@ -11,14 +13,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "base32.h"
 #include "fdio.h"
 #include "secretfile.h"
-#include "sha1.h"
 #include "totp.h"
 
 /* A secret file is a few lines of base32; anything longer is not one. */
 #define SECRET_FILE_MAX 1024
+
+#define HMAC_SHA1_LEN 20	/* octets */
 
 static const long ten_to[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
 
@@ -31,7 +38,8 @@ digits_ok(int digits)
 long
 hotp_value(const uint8_t *key, size_t keylen, uint64_t counter, int digits)
 {
-	uint8_t msg[8], mac[SHA1_DIGEST_LEN];
+	uint8_t msg[8], mac[EVP_MAX_MD_SIZE];
+	unsigned int maclen = 0;
 	uint32_t bin;
 	unsigned off;
 
@@ -41,9 +49,13 @@ hotp_value(const uint8_t *key, size_t keylen, uint64_t counter, int digits)
 		msg[i] = (unsigned char)(counter & 0xff);
 		counter >>= 8;
 	}
-	hmac_sha1(key, keylen, msg, sizeof(msg), mac);
+	if (HMAC(EVP_sha1(), key, (int)keylen, msg, sizeof(msg), mac, &maclen) == NULL ||
+	    maclen != HMAC_SHA1_LEN) {
+		explicit_bzero(mac, sizeof(mac));
+		return -1;
+	}
 	/* RFC 4226 5.3: the low nibble of the last octet picks 4 octets. */
-	off = mac[19] & 0x0f;
+	off = mac[HMAC_SHA1_LEN - 1] & 0x0f;
 	bin = (uint32_t)(mac[off] & 0x7f) << 24 | (uint32_t)mac[off + 1] << 16 |
 	    (uint32_t)mac[off + 2] << 8 | (uint32_t)mac[off + 3];
 	explicit_bzero(mac, sizeof(mac));
@@ -120,7 +132,7 @@ totp_verify(const uint8_t *key, size_t keylen, const char *code, int digits, int
 			explicit_bzero(want, sizeof(want));
 			return TOTP_ERROR;
 		}
-		if (ct_equal(want, code, (size_t)digits)) {
+		if (CRYPTO_memcmp(want, code, (size_t)digits) == 0) {
 			if (s > last_step)
 				newest = s;
 			else

@@ -2,8 +2,9 @@
  * totp: one-time codes as authenticator apps make them, so that a phone can
  * prove it holds the box's secret in a short text message.
  *
- * HOTP (RFC 4226): HMAC-SHA1 of an 8-octet big-endian counter, dynamic
- * truncation to 31 bits, the last `digits` decimal digits (6 to 8).
+ * HOTP (RFC 4226): HMAC-SHA1 (the system's libcrypto) of an 8-octet
+ * big-endian counter, dynamic truncation to 31 bits, the last `digits`
+ * decimal digits (6 to 8).
  * TOTP (RFC 6238): HOTP with the counter T = floor(unix_time / 30), the
  * "step"; T0 = 0.  Only SHA1, 30 s steps: what every app does by default
  * and what `outpost otp init` puts in the otpauth:// URI.
@@ -46,7 +47,7 @@ enum totp_result {
 };
 
 /* The HOTP value for counter, 0 .. 10^digits - 1, or -1 if the key is
- * empty or too long, or digits is outside 6..8. */
+ * empty or too long, digits is outside 6..8, or libcrypto fails. */
 long hotp_value(const uint8_t *key, size_t keylen, uint64_t counter, int digits);
 
 /* The same as `digits` zero-padded decimal digits and a NUL in out;

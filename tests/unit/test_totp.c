@@ -42,6 +42,31 @@ static const struct {
 	{ 1234567890, "89005924" }, { 2000000000, "69279037" }, { 20000000000, "65353130" },
 };
 
+/* The shortest and the longest key the box takes (TOTP_KEY_MIN,
+ * TOTP_KEY_MAX octets: key[i] = i * 37 + 11), and the counter's top bits:
+ * 8-digit values from Python's hmac and hashlib. */
+static void
+test_hotp_key_lengths(void **state)
+{
+	static const struct {
+		size_t keylen;
+		uint64_t counter;
+		long value;
+	} v[] = {
+		{ 16, 0, 51809563 }, { 16, 1, 96003575 }, { 16, UINT64_MAX, 20591602 },
+		{ 64, 0, 33270163 }, { 64, 1, 53985760 }, { 64, UINT64_MAX, 79215531 },
+	};
+	uint8_t key[TOTP_KEY_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 37 + 11);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		assert_int_equal(hotp_value(key, v[i].keylen, v[i].counter, 8), v[i].value);
+	assert_int_equal(hotp_value(key, TOTP_KEY_MAX + 1, 0, 8), -1);
+	assert_int_equal(hotp_value(key, 0, 0, 8), -1);
+}
+
 static void
 test_hotp_rfc4226(void **state)
 {
@@ -368,6 +393,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hotp_rfc4226),
+		cmocka_unit_test(test_hotp_key_lengths),
 		cmocka_unit_test(test_totp_rfc6238),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_verify_window),
