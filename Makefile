@@ -15,7 +15,7 @@ UNAME    := $(shell uname -s)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -DOOBD_PUSH_HELPER='"$(LIBEXECDIR)/oobd-push"'
-CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Iconsole -Iotp -Ipush -Istratumd -Ioobd -Isim/common -Isim/gpssim -Isim/modemsim -Isim/routersim
+CPPFLAGS += -I. -Ilib -Ignss -Imodem -Intp -Iconsole -Iotp -Ipush -Iweb -Istratumd -Ioobd -Isim/common -Isim/gpssim -Isim/modemsim -Isim/routersim
 ifeq ($(UNAME),Linux)
 PLATFORM := linux
 CPPFLAGS += -D_DEFAULT_SOURCE
@@ -57,7 +57,7 @@ outpost_LIBS := -lqrencode
 endif
 
 # Library code shared by every program: one directory per layer.
-CORE_DIRS := lib gnss modem ntp console otp push
+CORE_DIRS := lib gnss modem ntp console otp push web
 platform_filter = $(filter-out $(foreach p,$(OTHER_PLATFORMS),%_$(p).c),$(1))
 CORE_SRC  := $(call platform_filter,$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
