@@ -2,6 +2,7 @@
  * atomicfile: temporary file, fsync, rename, fsync of the directory.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,8 +38,8 @@ fail(const char *what, char *err, size_t errlen)
 	return -1;
 }
 
-int
-atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, char *err,
+static int
+replace(const char *path, const void *data, size_t len, mode_t mode, bool durable, char *err,
     size_t errlen)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
@@ -64,7 +65,7 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 		return -1;
 	}
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 || fchmod(fd, mode) < 0 ||
-	    fd_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	    fd_write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
@@ -77,7 +78,21 @@ atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, ch
 		errno = e;
 		return fail(path, err, errlen);
 	}
-	if (sync_dir(dir) < 0)
+	if (durable && sync_dir(dir) < 0)
 		return fail(dir, err, errlen);
 	return 0;
+}
+
+int
+atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, char *err,
+    size_t errlen)
+{
+	return replace(path, data, len, mode, true, err, errlen);
+}
+
+int
+atomicfile_write_nosync(const char *path, const void *data, size_t len, mode_t mode, char *err,
+    size_t errlen)
+{
+	return replace(path, data, len, mode, false, err, errlen);
 }

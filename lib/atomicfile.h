@@ -20,4 +20,11 @@
 int atomicfile_write(const char *path, const void *data, size_t len, mode_t mode, char *err,
     size_t errlen);
 
+/* The same rename, without the two fsyncs: for a file rewritten every few
+ * seconds whose loss in a power cut costs nothing (metrics for
+ * node_exporter), where syncing would only wear an SD card.  A reader still
+ * sees the old contents or the new, whole. */
+int atomicfile_write_nosync(const char *path, const void *data, size_t len, mode_t mode,
+    char *err, size_t errlen);
+
 #endif

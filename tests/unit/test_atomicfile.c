@@ -1,7 +1,8 @@
 /*
  * atomicfile: the new contents with the asked mode whatever the umask, a
  * symbolic link replaced rather than written through, no temporary file
- * left behind, and a failure that leaves the old file as it was.
+ * left behind, and a failure that leaves the old file as it was; the same
+ * for the variant without fsync.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,6 +82,27 @@ test_replace_with_mode(void **state)
 	assert_int_equal(entries(), 1);		/* no temporary file left */
 }
 
+/* Without the fsyncs, the same file: mode, contents, nothing left over. */
+static void
+test_nosync_replaces_the_same_way(void **state)
+{
+	char path[PATH_MAX], buf[64], err[256];
+	struct stat sb;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/stratumd.prom", dir);
+	assert_int_equal(atomicfile_write_nosync(path, "a 1\n", 4, 0644, err, sizeof(err)), 0);
+	assert_int_equal(atomicfile_write_nosync(path, "a 2\n", 4, 0640, err, sizeof(err)), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	read_file(path, buf, sizeof(buf));
+	assert_string_equal(buf, "a 2\n");
+	assert_int_equal(entries(), 1);
+	snprintf(path, sizeof(path), "%s/no/such/dir/x.prom", dir);
+	assert_int_equal(atomicfile_write_nosync(path, "a 1\n", 4, 0644, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no/such/dir"));
+}
+
 static void
 test_symlink_replaced_not_followed(void **state)
 {
@@ -125,6 +147,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replace_with_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nosync_replaces_the_same_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_replaced_not_followed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_leaves_the_old_file, setup, teardown),
 	};
