@@ -64,9 +64,8 @@ at_split_fields(const char *line, const char *prefix, struct at_fields *out)
 	}
 }
 
-/* A decimal field within [lo, hi]; leading zeros allowed ("002"). */
-static bool
-field_int(const struct at_field *f, long lo, long hi, int *v)
+bool
+at_field_int(const struct at_field *f, long lo, long hi, int *v)
 {
 	long x = 0;
 
@@ -101,9 +100,8 @@ field_hex(const struct at_field *f, unsigned long *v)
 	return true;
 }
 
-/* Copy a field as text: no control bytes; -1 if it does not fit. */
-static int
-field_str(const struct at_field *f, char *out, size_t outlen)
+int
+at_field_str(const struct at_field *f, char *out, size_t outlen)
 {
 	if (f->len >= outlen)
 		return -1;
@@ -113,6 +111,15 @@ field_str(const struct at_field *f, char *out, size_t outlen)
 	memcpy(out, f->p, f->len);
 	out[f->len] = '\0';
 	return 0;
+}
+
+const char *
+at_find_line(const struct at_reply *r, const char *prefix)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		if (strncasecmp(at_reply_line(r, i), prefix, strlen(prefix)) == 0)
+			return at_reply_line(r, i);
+	return NULL;
 }
 
 /* ---- signal ---- */
@@ -149,8 +156,8 @@ at_parse_csq(const char *line, struct at_csq *out)
 
 	if (at_split_fields(line, "+CSQ:", &fl) < 0 || fl.n != 2)
 		return -1;
-	if (!field_int(&fl.f[0], 0, 99, &rssi) || !rssi_valid(rssi) ||
-	    !field_int(&fl.f[1], 0, 99, &ber) || (ber > 7 && ber != 99))
+	if (!at_field_int(&fl.f[0], 0, 99, &rssi) || !rssi_valid(rssi) ||
+	    !at_field_int(&fl.f[1], 0, 99, &ber) || (ber > 7 && ber != 99))
 		return -1;
 	return rssi_fill(rssi, ber, out);
 }
@@ -163,7 +170,7 @@ at_parse_rssi(const char *line, struct at_csq *out)
 
 	if (at_split_fields(line, "^RSSI:", &fl) < 0 || fl.n != 1)
 		return -1;
-	if (!field_int(&fl.f[0], 0, 99, &rssi) || !rssi_valid(rssi))
+	if (!at_field_int(&fl.f[0], 0, 99, &rssi) || !rssi_valid(rssi))
 		return -1;
 	return rssi_fill(rssi, 99, out);
 }
@@ -178,9 +185,9 @@ creg_fields(const struct at_fields *fl, bool with_n, struct at_creg *out)
 	memset(out, 0, sizeof(*out));
 	out->n = -1;
 	out->act = -1;
-	if (with_n && !field_int(&fl->f[i++], 0, 5, &out->n))
+	if (with_n && !at_field_int(&fl->f[i++], 0, 5, &out->n))
 		return -1;
-	if (i >= fl->n || !field_int(&fl->f[i++], 0, 10, &out->stat))
+	if (i >= fl->n || !at_field_int(&fl->f[i++], 0, 10, &out->stat))
 		return -1;
 	if (i == fl->n)
 		return 0;
@@ -192,7 +199,7 @@ creg_fields(const struct at_fields *fl, bool with_n, struct at_creg *out)
 		return -1;
 	out->has_loc = true;
 	i += 2;
-	if (i < fl->n && fl->f[i].len > 0 && !field_int(&fl->f[i], 0, 13, &out->act))
+	if (i < fl->n && fl->f[i].len > 0 && !at_field_int(&fl->f[i], 0, 13, &out->act))
 		return -1;
 	return 0;
 }
@@ -257,14 +264,14 @@ at_parse_cops(const char *line, struct at_cops *out)
 	out->act = -1;
 	if (at_split_fields(line, "+COPS:", &fl) < 0 || fl.n == 0 || fl.n > 4 || fl.n == 2)
 		return -1;
-	if (fl.f[0].quoted || !field_int(&fl.f[0], 0, 4, &out->mode))
+	if (fl.f[0].quoted || !at_field_int(&fl.f[0], 0, 4, &out->mode))
 		return -1;
 	if (fl.n == 1)
 		return 0;
-	if (!field_int(&fl.f[1], 0, 2, &out->format) || fl.f[2].len == 0 ||
-	    field_str(&fl.f[2], out->oper, sizeof(out->oper)) < 0)
+	if (!at_field_int(&fl.f[1], 0, 2, &out->format) || fl.f[2].len == 0 ||
+	    at_field_str(&fl.f[2], out->oper, sizeof(out->oper)) < 0)
 		return -1;
-	if (fl.n == 4 && !field_int(&fl.f[3], 0, 13, &out->act))
+	if (fl.n == 4 && !at_field_int(&fl.f[3], 0, 13, &out->act))
 		return -1;
 	return 0;
 }
@@ -302,11 +309,11 @@ at_parse_sysinfo(const char *line, struct at_sysinfo *out)
 	if (at_split_fields(line, "^SYSINFO:", &fl) < 0 || fl.n < 5 || fl.n > 7)
 		return -1;
 	for (size_t i = 0; i < 5; i++)
-		if (!field_int(&fl.f[i], 0, 255, dst[i]))
+		if (!at_field_int(&fl.f[i], 0, 255, dst[i]))
 			return -1;
-	if (fl.n > 5 && fl.f[5].len > 0 && !field_int(&fl.f[5], 0, 255, &out->lock))
+	if (fl.n > 5 && fl.f[5].len > 0 && !at_field_int(&fl.f[5], 0, 255, &out->lock))
 		return -1;
-	if (fl.n > 6 && fl.f[6].len > 0 && !field_int(&fl.f[6], 0, 255, &out->sys_submode))
+	if (fl.n > 6 && fl.f[6].len > 0 && !at_field_int(&fl.f[6], 0, 255, &out->sys_submode))
 		return -1;
 	return 0;
 }
@@ -319,9 +326,9 @@ at_parse_mode(const char *line, struct at_sysinfo *out)
 	sysinfo_clear(out);
 	if (at_split_fields(line, "^MODE:", &fl) < 0 || fl.n < 1 || fl.n > 2)
 		return -1;
-	if (!field_int(&fl.f[0], 0, 255, &out->sys_mode))
+	if (!at_field_int(&fl.f[0], 0, 255, &out->sys_mode))
 		return -1;
-	if (fl.n == 2 && !field_int(&fl.f[1], 0, 255, &out->sys_submode))
+	if (fl.n == 2 && !at_field_int(&fl.f[1], 0, 255, &out->sys_submode))
 		return -1;
 	return 0;
 }
@@ -333,7 +340,7 @@ at_parse_srvst(const char *line, int *srv_status)
 
 	if (at_split_fields(line, "^SRVST:", &fl) < 0 || fl.n != 1)
 		return -1;
-	return field_int(&fl.f[0], 0, 255, srv_status) ? 0 : -1;
+	return at_field_int(&fl.f[0], 0, 255, srv_status) ? 0 : -1;
 }
 
 int
@@ -344,9 +351,9 @@ at_parse_simst(const char *line, int *sim_state)
 
 	if (at_split_fields(line, "^SIMST:", &fl) < 0 || fl.n < 1 || fl.n > 2)
 		return -1;
-	if (fl.n == 2 && !field_int(&fl.f[1], 0, 255, &lock))
+	if (fl.n == 2 && !at_field_int(&fl.f[1], 0, 255, &lock))
 		return -1;
-	return field_int(&fl.f[0], 0, 255, sim_state) ? 0 : -1;
+	return at_field_int(&fl.f[0], 0, 255, sim_state) ? 0 : -1;
 }
 
 int
@@ -358,7 +365,7 @@ at_parse_boot(const char *line)
 	if (at_split_fields(line, "^BOOT:", &fl) < 0 || fl.n < 2)
 		return -1;
 	for (size_t i = 0; i < fl.n; i++)
-		if (!field_int(&fl.f[i], 0, 999999999, &v))
+		if (!at_field_int(&fl.f[i], 0, 999999999, &v))
 			return -1;
 	return 0;
 }
@@ -462,7 +469,7 @@ at_parse_cpin(const char *line, enum at_pin *out)
 	char v[32];
 
 	if (at_split_fields(line, "+CPIN:", &fl) < 0 || fl.n != 1 ||
-	    field_str(&fl.f[0], v, sizeof(v)) < 0 || v[0] == '\0')
+	    at_field_str(&fl.f[0], v, sizeof(v)) < 0 || v[0] == '\0')
 		return -1;
 	*out = AT_PIN_OTHER;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -505,12 +512,12 @@ at_parse_cpms(const char *line, struct at_cpms *out)
 		const struct at_field *f = &fl.f[i * per];
 
 		if (per == 3 && (!f->quoted || f->len == 0 ||
-		    field_str(f, out->m[i].mem, sizeof(out->m[i].mem)) < 0))
+		    at_field_str(f, out->m[i].mem, sizeof(out->m[i].mem)) < 0))
 			return -1;
 		if (per == 3)
 			f++;
-		if (!field_int(f, 0, 65535, &out->m[i].used) ||
-		    !field_int(f + 1, 0, 65535, &out->m[i].total))
+		if (!at_field_int(f, 0, 65535, &out->m[i].used) ||
+		    !at_field_int(f + 1, 0, 65535, &out->m[i].total))
 			return -1;
 	}
 	return 0;
@@ -524,8 +531,8 @@ at_parse_cmti(const char *line, struct at_cmti *out)
 	memset(out, 0, sizeof(*out));
 	if (at_split_fields(line, "+CMTI:", &fl) < 0 || fl.n != 2)
 		return -1;
-	if (fl.f[0].len == 0 || field_str(&fl.f[0], out->mem, sizeof(out->mem)) < 0 ||
-	    !field_int(&fl.f[1], 0, 65535, &out->index))
+	if (fl.f[0].len == 0 || at_field_str(&fl.f[0], out->mem, sizeof(out->mem)) < 0 ||
+	    !at_field_int(&fl.f[1], 0, 65535, &out->index))
 		return -1;
 	return 0;
 }
@@ -537,7 +544,7 @@ at_parse_cmgs(const char *line, int *mr)
 
 	if (at_split_fields(line, "+CMGS:", &fl) < 0 || fl.n < 1 || fl.n > 2)
 		return -1;
-	return field_int(&fl.f[0], 0, 255, mr) ? 0 : -1;
+	return at_field_int(&fl.f[0], 0, 255, mr) ? 0 : -1;
 }
 
 int
@@ -547,9 +554,9 @@ at_parse_cmgl_pdu(const char *line, struct at_sms_hdr *out)
 
 	if (at_split_fields(line, "+CMGL:", &fl) < 0 || fl.n < 3 || fl.n > 4)
 		return -1;
-	if (!field_int(&fl.f[0], 0, 65535, &out->index) ||
-	    !field_int(&fl.f[1], 0, 3, &out->stat) ||
-	    !field_int(&fl.f[fl.n - 1], 0, 255, &out->length))
+	if (!at_field_int(&fl.f[0], 0, 65535, &out->index) ||
+	    !at_field_int(&fl.f[1], 0, 3, &out->stat) ||
+	    !at_field_int(&fl.f[fl.n - 1], 0, 255, &out->length))
 		return -1;
 	return 0;
 }
@@ -564,12 +571,12 @@ at_parse_cmgr_pdu(const char *line, struct at_sms_hdr *out)
 		return -1;
 	out->index = -1;
 	out->stat = -1;
-	if (!field_int(&fl.f[fl.n - 1], 0, 255, &out->length))
+	if (!at_field_int(&fl.f[fl.n - 1], 0, 255, &out->length))
 		return -1;
 	if (fl.n == 1)
 		return 0;	/* "+CMGR: 24" */
 	st = fl.n >= 3 ? fl.n - 3 : 0;
-	if (fl.f[st].len > 0 && !field_int(&fl.f[st], 0, 3, &out->stat))
+	if (fl.f[st].len > 0 && !at_field_int(&fl.f[st], 0, 3, &out->stat))
 		return -1;
 	return 0;
 }
@@ -605,352 +612,6 @@ at_parse_pdu_line(const char *line, char *out, size_t outlen, size_t *hexlen)
 	out[n] = '\0';
 	*hexlen = n;
 	return 0;
-}
-
-/* The scts-looking quoted field: "13/01/28,14:51:42+08". */
-static bool
-looks_like_scts(const struct at_field *f)
-{
-	return f->quoted && memchr(f->p, '/', f->len) != NULL;
-}
-
-static int
-text_hdr(const struct at_fields *fl, size_t first, struct at_sms_text_hdr *out)
-{
-	const struct at_field *f = &fl->f[first];
-	size_t left = fl->n - first;
-
-	if (left < 2 || !f[0].quoted || field_str(&f[0], out->stat, sizeof(out->stat)) < 0 ||
-	    out->stat[0] == '\0' || !f[1].quoted ||
-	    field_str(&f[1], out->addr, sizeof(out->addr)) < 0)
-		return -1;
-	out->scts[0] = '\0';
-	if (left >= 3 && looks_like_scts(&f[2]))
-		return field_str(&f[2], out->scts, sizeof(out->scts));
-	if (left >= 4 && looks_like_scts(&f[3]))
-		return field_str(&f[3], out->scts, sizeof(out->scts));
-	return 0;
-}
-
-int
-at_parse_cmgl_text(const char *line, struct at_sms_text_hdr *out)
-{
-	struct at_fields fl;
-
-	memset(out, 0, sizeof(*out));
-	if (at_split_fields(line, "+CMGL:", &fl) < 0 || fl.n < 3 ||
-	    !field_int(&fl.f[0], 0, 65535, &out->index))
-		return -1;
-	return text_hdr(&fl, 1, out);
-}
-
-int
-at_parse_cmgr_text(const char *line, struct at_sms_text_hdr *out)
-{
-	struct at_fields fl;
-
-	memset(out, 0, sizeof(*out));
-	out->index = -1;
-	if (at_split_fields(line, "+CMGR:", &fl) < 0)
-		return -1;
-	return text_hdr(&fl, 0, out);
-}
-
-/* ---- text mode: whole messages ---- */
-
-/* 1..maxd decimal digits at *p, as a number within [lo, hi]; -1 otherwise. */
-static int
-scts_num(const char **p, size_t maxd, int lo, int hi)
-{
-	const char *s = *p;
-	int v = 0;
-	size_t n = 0;
-
-	while (n < maxd && text_isdigit(s[n]))
-		v = v * 10 + (s[n++] - '0');
-	if (n == 0 || text_isdigit(s[n]) || v < lo || v > hi)
-		return -1;
-	*p = s + n;
-	return v;
-}
-
-static bool
-scts_sep(const char **p, char c)
-{
-	if (**p != c)
-		return false;
-	(*p)++;
-	return true;
-}
-
-int
-at_parse_scts_text(const char *s, struct sms_time *out)
-{
-	struct sms_time t;
-	const char *p = s;
-	int sign;
-
-	memset(&t, 0, sizeof(t));
-	if ((t.year = scts_num(&p, 4, 0, 2089)) < 0)
-		return -1;
-	if (p - s == 2)
-		t.year += t.year < 90 ? 2000 : 1900;
-	else if (p - s != 4 || t.year < 1990)
-		return -1;
-	if (!scts_sep(&p, '/') || (t.month = scts_num(&p, 2, 1, 12)) < 0 ||
-	    !scts_sep(&p, '/') || (t.day = scts_num(&p, 2, 1, 31)) < 0 || !scts_sep(&p, ',') ||
-	    (t.hour = scts_num(&p, 2, 0, 23)) < 0 || !scts_sep(&p, ':') ||
-	    (t.minute = scts_num(&p, 2, 0, 59)) < 0 || !scts_sep(&p, ':') ||
-	    (t.second = scts_num(&p, 2, 0, 59)) < 0)
-		return -1;
-	if (*p == '+' || *p == '-') {
-		sign = *p++ == '-' ? -1 : 1;
-		if ((t.tz_quarters = scts_num(&p, 2, 0, 79)) < 0)
-			return -1;
-		t.tz_quarters *= sign;
-	}
-	if (*p != '\0')
-		return -1;
-	*out = t;
-	return 0;
-}
-
-/* Write a code point as UTF-8 at out[*o], if it and a NUL fit in max. */
-static bool
-put_utf8(uint32_t cp, char *out, size_t *o, size_t max)
-{
-	char b[4];
-	size_t n = text_utf8_put(cp, b);
-
-	if (*o + n >= max)
-		return false;
-	memcpy(out + *o, b, n);
-	*o += n;
-	return true;
-}
-
-/* The UTF-16 unit at hex[i..i+3]; -1 if a digit is not hex. */
-static long
-hex_unit(const char *hex, size_t i)
-{
-	long u = 0;
-
-	for (size_t k = 0; k < 4; k++) {
-		int v = text_hexval(hex[i + k]);
-
-		if (v < 0)
-			return -1;
-		u = u << 4 | v;
-	}
-	return u;
-}
-
-int
-at_ucs2_hex_to_utf8(const char *hex, size_t len, char *out, size_t outlen, size_t *outlen_used)
-{
-	size_t o = 0;
-
-	if (outlen == 0 || len % 4 != 0)
-		return -1;
-	out[0] = '\0';
-	for (size_t i = 0; i < len; i += 4) {
-		long u = hex_unit(hex, i), lo;
-		uint32_t cp = (uint32_t)u;
-
-		if (u < 0)
-			return -1;
-		if (u >= 0xD800 && u < 0xDC00 && i + 8 <= len &&
-		    (lo = hex_unit(hex, i + 4)) >= 0xDC00 && lo < 0xE000) {
-			cp = 0x10000 + (uint32_t)((u - 0xD800) << 10) + (uint32_t)(lo - 0xDC00);
-			i += 4;
-		} else if (u >= 0xD800 && u < 0xE000) {
-			cp = 0xFFFD;	/* a lone surrogate */
-		}
-		if (!put_utf8(cp, out, &o, outlen))
-			return -1;
-	}
-	out[o] = '\0';
-	*outlen_used = o;
-	return 0;
-}
-
-static bool
-is_text_header(const char *line)
-{
-	return text_prefix_ci(line, "+CMGL:") || text_prefix_ci(line, "+CMGR:");
-}
-
-int
-at_sms_text_next(const struct at_reply *r, size_t *i, struct at_sms_text_entry *e,
-    size_t *bad)
-{
-	while (*i < r->nlines) {
-		const char *line = at_reply_line(r, (*i)++);
-		int ok;
-
-		if (!is_text_header(line))
-			continue;	/* before the first header: not a message */
-		if (text_prefix_ci(line, "+CMGL:"))
-			ok = at_parse_cmgl_text(line, &e->hdr);
-		else
-			ok = at_parse_cmgr_text(line, &e->hdr);
-		e->text_line = *i;
-		while (*i < r->nlines && !is_text_header(at_reply_line(r, *i)))
-			(*i)++;
-		e->text_lines = *i - e->text_line;
-		if (ok == 0)
-			return 1;
-		if (bad != NULL)
-			(*bad)++;
-	}
-	return 0;
-}
-
-static bool
-all_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!text_isxdigit(s[i]))
-			return false;
-	return true;
-}
-
-static bool
-all_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!text_isdigit(s[i]))
-			return false;
-	return true;
-}
-
-/* Every UTF-16 unit of the hex is below 0x80: "002B0034..." */
-static bool
-ucs2_ascii(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 4 <= n; i += 4)
-		if (s[i] != '0' || s[i + 1] != '0' || text_hexval(s[i + 2]) > 7)
-			return false;
-	return true;
-}
-
-/* The status, decoded when the modem shows it in UCS2 too. */
-static int
-text_stat(const char *stat, char *out, size_t outlen)
-{
-	size_t n = strlen(stat), used;
-
-	if (n % 4 == 0 && all_hex(stat, n) && ucs2_ascii(stat, n))
-		return at_ucs2_hex_to_utf8(stat, n, out, outlen, &used);
-	snprintf(out, outlen, "%s", stat);
-	return 0;
-}
-
-/* The sender, UCS2 hex or left as it is; no control characters. */
-static int
-text_addr(const char *a, struct sms_address *out)
-{
-	size_t n = strlen(a), used = n;
-	bool plus, digits = true;
-
-	if (n % 4 == 0 && all_hex(a, n) && (ucs2_ascii(a, n) || !all_digits(a, n))) {
-		if (at_ucs2_hex_to_utf8(a, n, out->text, sizeof(out->text), &used) < 0)
-			return -1;
-	} else {
-		if (n >= sizeof(out->text))
-			return -1;
-		memcpy(out->text, a, n + 1);
-	}
-	for (size_t i = 0; i < used; i++)
-		if ((unsigned char)out->text[i] < 0x20 || out->text[i] == 0x7F)
-			return -1;
-	plus = out->text[0] == '+';
-	for (size_t i = plus; i < used; i++)
-		if (!text_isdigit(out->text[i]) && out->text[i] != '*' && out->text[i] != '#')
-			digits = false;
-	if (!digits || (plus && used == 1))
-		out->toa = 0xD0;	/* alphanumeric */
-	else
-		out->toa = plus ? 0x91 : 0x81;
-	return 0;
-}
-
-/* The text lines joined, then decoded: UCS2, or 8-bit data kept as hex. */
-static int
-text_body(const struct at_reply *r, const struct at_sms_text_entry *e, struct sms_deliver *out,
-    char *err, size_t errlen)
-{
-	char hex[AT_LINE_MAX + 1];
-	size_t n = 0;
-
-	for (size_t k = 0; k < e->text_lines; k++) {
-		const char *l = at_reply_line(r, e->text_line + k);
-		size_t len = text_trimmed_len(l);
-
-		if (n + len >= sizeof(hex)) {
-			snprintf(err, errlen, "the text is too long (over %d characters)",
-			    AT_LINE_MAX);
-			return -1;
-		}
-		memcpy(hex + n, l, len);
-		n += len;
-	}
-	hex[n] = '\0';
-	if (!all_hex(hex, n) || n % 2 != 0) {
-		snprintf(err, errlen, "the text is not UCS2 hex (is AT+CSCS=\"UCS2\" in force?)");
-		return -1;
-	}
-	if (n % 4 != 0) {	/* octets, not UTF-16 units */
-		if (n >= sizeof(out->text)) {
-			snprintf(err, errlen, "8-bit data longer than %zu hex digits",
-			    sizeof(out->text) - 1);
-			return -1;
-		}
-		for (size_t i = 0; i <= n; i++)
-			out->text[i] = hex[i] >= 'a' && hex[i] <= 'f' ? (char)(hex[i] - 'a' + 'A')
-								      : hex[i];
-		out->text_len = n;
-		out->encoding = SMS_ENC_8BIT;
-		out->dcs = 0x04;
-		return 0;
-	}
-	if (at_ucs2_hex_to_utf8(hex, n, out->text, sizeof(out->text), &out->text_len) < 0) {
-		snprintf(err, errlen, "the text is longer than %d bytes of UTF-8",
-		    SMS_TEXT_MAX - 1);
-		return -1;
-	}
-	if (sms_gsm7_septets(out->text, out->text_len) >= 0) {
-		out->encoding = SMS_ENC_GSM7;
-		out->dcs = 0x00;
-	} else {
-		out->encoding = SMS_ENC_UCS2;
-		out->dcs = 0x08;
-	}
-	return 0;
-}
-
-int
-at_sms_text_decode(const struct at_reply *r, const struct at_sms_text_entry *e,
-    struct sms_deliver *out, char *err, size_t errlen)
-{
-	char stat[sizeof(e->hdr.stat)];
-
-	memset(out, 0, sizeof(*out));
-	out->msg_class = -1;
-	if (text_stat(e->hdr.stat, stat, sizeof(stat)) < 0 || strncasecmp(stat, "REC ", 4) != 0) {
-		snprintf(err, errlen, "not a received message (status \"%s\")", e->hdr.stat);
-		return -1;
-	}
-	if (text_addr(e->hdr.addr, &out->from) < 0) {
-		snprintf(err, errlen, "the sender \"%s\" is neither UCS2 hex nor plain text",
-		    e->hdr.addr);
-		return -1;
-	}
-	if (at_parse_scts_text(e->hdr.scts, &out->scts) < 0) {
-		snprintf(err, errlen, "no valid time stamp (\"%s\")", e->hdr.scts);
-		return -1;
-	}
-	return text_body(r, e, out, err, errlen);
 }
 
 int
@@ -1044,7 +705,7 @@ port_token(const char *tok, size_t len, struct at_portmode *pm)
 		}
 		while (f.len > 0 && text_isblank(f.p[f.len - 1]))
 			f.len--;
-		if (!field_int(&f, 0, 255, &iface))
+		if (!at_field_int(&f, 0, 255, &iface))
 			return;
 	}
 	memcpy(name, tok + a, nlen);

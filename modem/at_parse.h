@@ -6,7 +6,9 @@
  * when the line is not that reply.  Any bytes are safe; numbers are range
  * checked; quoted fields may hold commas.  They are tested on strings
  * captured from real modems (Huawei E1752/E160G/E173, Sierra, Sony
- * Ericsson, gammu's and python-gsmmodem's transcripts).
+ * Ericsson, gammu's and python-gsmmodem's transcripts).  SMS in text mode
+ * (headers, whole messages) are read with sms_text.h, which builds on the
+ * fields here.
  */
 #ifndef OUTPOST_AT_PARSE_H
 #define OUTPOST_AT_PARSE_H
@@ -15,8 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "at.h"  /* struct at_reply, for listing SMS from a reply */
-#include "sms.h" /* struct sms_deliver, for text-mode messages */
+#include "at.h" /* struct at_reply, for listing SMS from a reply */
 
 #define AT_FIELDS_MAX 24
 
@@ -35,6 +36,15 @@ struct at_fields {
  * prefix, prefix NULL).  -1 if prefix does not match (case-insensitive), a
  * quote is unterminated or there are more than AT_FIELDS_MAX fields. */
 int at_split_fields(const char *line, const char *prefix, struct at_fields *out);
+/* A decimal field within [lo, hi] into *v, leading zeros allowed ("002");
+ * false if it is not one. */
+bool at_field_int(const struct at_field *f, long lo, long hi, int *v);
+/* Copy a field as text: no control bytes; -1 if it does not fit (with its NUL). */
+int at_field_str(const struct at_field *f, char *out, size_t outlen);
+
+/* The first information line of a reply starting with prefix (any case), or
+ * NULL. */
+const char *at_find_line(const struct at_reply *r, const char *prefix);
 
 /* +CSQ: <rssi>,<ber>.  dBm = -113 + 2 * rssi for 0..31; 99 unknown. */
 struct at_csq {
@@ -152,84 +162,6 @@ int at_parse_cmgr_pdu(const char *line, struct at_sms_hdr *out);
 /* The PDU line: hex digits, tolerating surrounding spaces and a stray '"'
  * after the hex (a real modem's quirk).  Copies the hex into out. */
 int at_parse_pdu_line(const char *line, char *out, size_t outlen, size_t *hexlen);
-
-/*
- * SMS headers in text mode (AT+CMGF=1); the text follows on one or more
- * lines.  Fields as the modem shows them: with AT+CSCS="UCS2" the address
- * (and on some modems the status) is hex of UTF-16BE, so they are sized
- * for that.  The address must be quoted: a status report's header has a
- * number there (<fo>) and is refused.
- *   +CMGL: <index>,<stat>,<oa>,[<alpha>],[<scts>][,<tooa>,<length>]
- *   +CMGR: <stat>,<oa>,[<alpha>],<scts>[,<tooa>,<fo>,<pid>,<dcs>,...]
- */
-struct at_sms_text_hdr {
-	int	index;		/* -1 for +CMGR */
-	char	stat[48];	/* "REC UNREAD", "STO UNSENT", ... */
-	char	addr[100];	/* "+4477...", or 21 UCS2 characters as hex */
-	char	scts[32];	/* "13/01/28,14:51:42+08", or "" */
-};
-int at_parse_cmgl_text(const char *line, struct at_sms_text_hdr *out);
-int at_parse_cmgr_text(const char *line, struct at_sms_text_hdr *out);
-
-/*
- * A text-mode time stamp, "yy/MM/dd,hh:mm:ss+zz" with the zone in signed
- * quarter hours (27.005 <scts>).  Also taken: a four-digit year and one-digit
- * fields without a zone ("2009/8/18,19:11:45", Motorola), zone 0 then.
- * Two-digit years as sms.h reads them (00-89: 2000s).  Every field is range
- * checked (zone -79..79); -1 otherwise.
- */
-int at_parse_scts_text(const char *s, struct sms_time *out);
-
-/*
- * UCS2 as AT+CSCS="UCS2" shows it: 4 hex digits per UTF-16BE unit, to
- * UTF-8; surrogate pairs joined, a lone surrogate becomes U+FFFD, U+0000 is
- * kept (the length counts it).  -1 if len is not a multiple of 4, a digit is
- * not hex, or the result and a NUL do not fit in outlen.
- */
-int at_ucs2_hex_to_utf8(const char *hex, size_t len, char *out, size_t outlen,
-    size_t *outlen_used);
-
-/*
- * One stored SMS in an AT+CMGL / AT+CMGR reply in text mode: its header,
- * then its text on the lines up to the next header (no line when the text
- * is empty: the engine drops empty lines).  Walk a reply as with
- * at_sms_list_next(); a +CMGL:/+CMGR: line that is not a text-mode header
- * is counted in *bad (may be NULL) and skipped with the lines after it.
- * A text line that reads like a header cannot be told from one, and a text
- * line "OK" ends the reply early: in any character set but UCS2 the sender
- * of an SMS controls line structure.  Read text mode in UCS2, where every
- * text is hex.
- */
-struct at_sms_text_entry {
-	struct at_sms_text_hdr hdr;
-	size_t	text_line;	/* the first text line of the reply */
-	size_t	text_lines;	/* 0: an empty text */
-};
-int at_sms_text_next(const struct at_reply *r, size_t *i, struct at_sms_text_entry *e,
-    size_t *bad);
-
-/*
- * A text-mode entry read with AT+CSCS="UCS2", as the SMS-DELIVER that
- * sms_decode_hex() would have given, as far as text mode tells:
- *   from     UCS2 hex decoded; a modem that leaves the number as it is (only
- *            digits, not UCS2 of ASCII) is taken as it is.  toa guessed:
- *            91 for "+digits", 81 for digits, D0 (alphanumeric) otherwise.
- *   scts     from the header (at_parse_scts_text()).
- *   text     UCS2 hex decoded (the text lines joined).  Hex that is not
- *            UCS2 (an odd number of octets: 8-bit data) is kept as hex,
- *            encoding 8BIT.
- *   encoding GSM7 when every character is in the GSM tables, else UCS2: a
- *            guess from the characters (dcs 00 or 08), as text mode does not
- *            show the DCS.
- * Not known in text mode, left empty or zero: the SMSC, pid, first octet,
- * message class and the user data header, so concat.present is 0: parts of
- * a long message arrive as separate texts (some modems even show the header
- * octets in the text).  -1 with a message in err for a message that was
- * not received (STO SENT / STO UNSENT), a missing or bad time stamp, an
- * address or text that is neither UCS2 hex nor plain, or a text too long.
- */
-int at_sms_text_decode(const struct at_reply *r, const struct at_sms_text_entry *e,
-    struct sms_deliver *out, char *err, size_t errlen);
 
 /* One stored SMS in an AT+CMGL / AT+CMGR reply in PDU mode. */
 struct at_sms_entry {

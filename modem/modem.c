@@ -10,7 +10,7 @@
 
 #include "modem.h"
 #include "secretfile.h"
-#include "text.h"
+#include "sms_text.h"
 
 /* What a queued command is for (at_cmd.tag); at_cmd.arg carries details. */
 enum op { OP_INIT, OP_QUERY, OP_LIST, OP_READ, OP_DELETE, OP_SEND, OP_CSMP, OP_RESET };
@@ -46,162 +46,6 @@ static const char *const step_cmd[] = {
 	[S_CMGF_TEXT] = "AT+CMGF=1",
 	[S_CSCS] = "AT+CSCS=\"UCS2\"",
 };
-
-/*
- * Text mode: the UTF-16 units one AT+CMGS carries, as UCS2 hex after the
- * prompt (the engine takes AT_PDU_MAX hex digits), and what one SMS holds.
- */
-#define TEXT_UNITS_MAX	(AT_PDU_MAX / 4)
-#define GSM7_SEPTETS	160
-#define UCS2_UNITS	70
-
-static const char *const query_cmd[MODEM_Q_COUNT] = {
-	[MODEM_Q_MAKER] = "AT+CGMI",
-	[MODEM_Q_MODEL] = "AT+CGMM",
-	[MODEM_Q_REVISION] = "AT+CGMR",
-	[MODEM_Q_IMEI] = "AT+CGSN",
-	[MODEM_Q_PIN] = "AT+CPIN?",
-	[MODEM_Q_CSQ] = "AT+CSQ",
-	[MODEM_Q_CREG] = "AT+CREG?",
-	[MODEM_Q_COPS] = "AT+COPS?",
-	[MODEM_Q_SYSINFO] = "AT^SYSINFO",
-	[MODEM_Q_PORTS] = "AT^GETPORTMODE",
-};
-
-/* ---- status parsing (no driver needed) ---- */
-
-const char *
-modem_query_command(enum modem_query q)
-{
-	if ((unsigned)q >= MODEM_Q_COUNT)
-		return NULL;
-	return query_cmd[q];
-}
-
-/* The first information line starting with prefix, or NULL. */
-static const char *
-find_line(const struct at_reply *r, const char *prefix)
-{
-	for (size_t i = 0; i < r->nlines; i++)
-		if (strncasecmp(at_reply_line(r, i), prefix, strlen(prefix)) == 0)
-			return at_reply_line(r, i);
-	return NULL;
-}
-
-static int
-apply_ident(const struct at_reply *r, const char *prefix, char *out, size_t len)
-{
-	if (r->nlines == 0)
-		return -1;
-	return at_parse_ident(at_reply_line(r, 0), prefix, out, len);
-}
-
-int
-modem_status_apply(struct modem_status *st, enum modem_query q, const struct at_reply *r)
-{
-	const char *l;
-	int rc = -1;
-
-	if (r->status != AT_OK)
-		return -1;
-	switch (q) {
-	case MODEM_Q_MAKER:
-		return apply_ident(r, "+CGMI:", st->maker, sizeof(st->maker));
-	case MODEM_Q_MODEL:
-		return apply_ident(r, "+CGMM:", st->model, sizeof(st->model));
-	case MODEM_Q_REVISION:
-		return apply_ident(r, "+CGMR:", st->revision, sizeof(st->revision));
-	case MODEM_Q_IMEI:
-		return r->nlines == 0 ? -1 : at_parse_imei(at_reply_line(r, 0), st->imei,
-		    sizeof(st->imei));
-	case MODEM_Q_PIN:
-		if ((l = find_line(r, "+CPIN:")) != NULL && (rc = at_parse_cpin(l, &st->pin)) == 0)
-			st->have_pin = true;
-		return rc;
-	case MODEM_Q_CSQ:
-		if ((l = find_line(r, "+CSQ:")) != NULL && (rc = at_parse_csq(l, &st->csq)) == 0)
-			st->have_csq = true;
-		return rc;
-	case MODEM_Q_CREG:
-		if ((l = find_line(r, "+CREG:")) != NULL &&
-		    (rc = at_parse_creg(l, true, &st->creg)) == 0)
-			st->have_creg = true;
-		return rc;
-	case MODEM_Q_COPS:
-		if ((l = find_line(r, "+COPS:")) != NULL && (rc = at_parse_cops(l, &st->cops)) == 0)
-			st->have_cops = true;
-		return rc;
-	case MODEM_Q_SYSINFO:
-		if ((l = find_line(r, "^SYSINFO:")) != NULL &&
-		    (rc = at_parse_sysinfo(l, &st->sysinfo)) == 0)
-			st->have_sysinfo = true;
-		return rc;
-	case MODEM_Q_PORTS:
-		if ((l = find_line(r, "^GETPORTMODE:")) != NULL &&
-		    (rc = at_parse_getportmode(l, &st->ports)) == 0)
-			st->have_ports = true;
-		return rc;
-	default:
-		return -1;
-	}
-}
-
-static const char *
-act_generation(int act)
-{
-	if (act == 0 || act == 1 || act == 3 || act == 8)
-		return "2G";
-	if (act == 2 || (act >= 4 && act <= 6))
-		return "3G";
-	if (act == 7 || act == 9 || act == 10)
-		return "4G";
-	if (act >= 11)
-		return "5G";
-	return NULL;
-}
-
-void
-modem_status_network(const struct modem_status *st, char *buf, size_t len)
-{
-	const struct at_sysinfo *si = &st->sysinfo;
-
-	if (st->have_sysinfo) {
-		const char *gen = at_sys_mode_generation(si->sys_mode, si->sys_submode);
-		const char *sub = at_sys_submode_name(si->sys_submode);
-
-		if (si->srv_status == 0 || si->sys_mode == 0 || gen == NULL) {
-			snprintf(buf, len, "no service");
-			return;
-		}
-		if (sub != NULL && strcmp(sub, at_sys_mode_name(si->sys_mode)) != 0)
-			snprintf(buf, len, "%s (%s, %s)", gen, at_sys_mode_name(si->sys_mode), sub);
-		else
-			snprintf(buf, len, "%s (%s)", gen, at_sys_mode_name(si->sys_mode));
-		return;
-	}
-	if (st->have_cops && st->cops.act >= 0 && act_generation(st->cops.act) != NULL) {
-		snprintf(buf, len, "%s (%s)", act_generation(st->cops.act),
-		    at_act_name(st->cops.act));
-		return;
-	}
-	snprintf(buf, len, "unknown");
-}
-
-const char *
-modem_signal_words(const struct at_csq *csq)
-{
-	if (!csq->known)
-		return "unknown";
-	if (csq->rssi >= 20)
-		return "excellent";
-	if (csq->rssi >= 15)
-		return "good";
-	if (csq->rssi >= 10)
-		return "fair";
-	if (csq->rssi >= 5)
-		return "poor";
-	return "very poor";
-}
 
 /* ---- events and messages ---- */
 
@@ -312,7 +156,7 @@ poll_status(struct modem *m)
 	if (at_queue_room(&m->at) < sizeof(q) / sizeof(q[0]))
 		return;
 	for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
-		queue(m, query_cmd[q[i]], NULL, m->cfg.cmd_timeout_ms, OP_QUERY,
+		queue(m, modem_query_command(q[i]), NULL, m->cfg.cmd_timeout_ms, OP_QUERY,
 		    (void *)(uintptr_t)q[i]);
 }
 
@@ -381,7 +225,7 @@ pin_state(struct modem *m, const struct at_cmd *c, const struct at_reply *r)
 static void
 apply_cpms(struct modem *m, const struct at_reply *r)
 {
-	const char *l = find_line(r, "+CPMS:");
+	const char *l = at_find_line(r, "+CPMS:");
 
 	if (l != NULL && at_parse_cpms(l, &m->st.cpms) == 0)
 		m->st.have_cpms = true;
@@ -559,11 +403,11 @@ take_pdus(struct modem *m, const struct at_reply *r, int read_index, size_t *bad
 static void
 take_texts(struct modem *m, const struct at_reply *r, int read_index, size_t *bad)
 {
-	struct at_sms_text_entry e;
+	struct sms_text_entry e;
 	size_t i = 0;
 	char err[200];
 
-	while (at_sms_text_next(r, &i, &e, bad) == 1 && m->state == MODEM_READY) {
+	while (sms_text_next(r, &i, &e, bad) == 1 && m->state == MODEM_READY) {
 		int index = e.hdr.index >= 0 ? e.hdr.index : read_index;
 
 		if (index < 0 || being_deleted(m, index))
@@ -574,7 +418,7 @@ take_texts(struct modem *m, const struct at_reply *r, int read_index, size_t *ba
 			m->sweep_wanted = true;
 			break;
 		}
-		hand_over(m, index, at_sms_text_decode(r, &e, &m->sms, err, sizeof(err)) == 0,
+		hand_over(m, index, sms_text_decode(r, &e, &m->sms, err, sizeof(err)) == 0,
 		    err);
 	}
 }
@@ -637,7 +481,8 @@ send_done(struct modem *m, struct modem_send_job *j, const struct at_cmd *c,
 	int mr;
 
 	j->done++;
-	if (r->status == AT_OK && (l = find_line(r, "+CMGS:")) != NULL && at_parse_cmgs(l, &mr) == 0)
+	if (r->status == AT_OK && (l = at_find_line(r, "+CMGS:")) != NULL &&
+	    at_parse_cmgs(l, &mr) == 0)
 		j->mr = mr;
 	else if (r->status == AT_OK)
 		j->mr = -1;
@@ -671,81 +516,6 @@ free_job(struct modem *m)
 
 /* ---- sending in text mode ---- */
 
-/* cp as UCS2 hex (one unit, or a surrogate pair) at out; the digits written. */
-static size_t
-put_ucs2_hex(uint32_t cp, char *out, size_t room)
-{
-	if (cp < 0x10000) {
-		snprintf(out, room, "%04X", (unsigned)cp);
-		return 4;
-	}
-	cp -= 0x10000;
-	snprintf(out, room, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
-	    (unsigned)(0xDC00 + (cp & 0x3FF)));
-	return 8;
-}
-
-/* "+" and 1..20 of digits, '*', '#' (as sms_encode_submit() takes them), as
- * UCS2 hex for AT+CMGS="<da>" under AT+CSCS="UCS2"; -1 if not a number. */
-static int
-number_ucs2(const char *number, char *out, size_t outlen)
-{
-	size_t n = strlen(number), plus = number[0] == '+', o = 0;
-
-	if (n - plus < 1 || n - plus > 20 || 4 * n >= outlen)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (i >= plus && !(number[i] >= '0' && number[i] <= '9') && number[i] != '*' &&
-		    number[i] != '#')
-			return -1;
-		o += put_ucs2_hex((unsigned char)number[i], out + o, outlen - o);
-	}
-	return 0;
-}
-
-/*
- * Cut a UTF-8 text into the UCS2 hex of single SMS: at most GSM7_SEPTETS
- * septets each (gsm7) or UCS2_UNITS units, and never more than
- * TEXT_UNITS_MAX units; a character (surrogate pair) is never cut.
- */
-static int
-text_parts(const char *text, size_t len, bool gsm7, char (*parts)[AT_PDU_MAX + 1], size_t max,
-    size_t *n, char *err, size_t errlen)
-{
-	size_t pos = 0, units = 0, septets = 0, o = 0, k = 0;
-	size_t unit_max = gsm7 || UCS2_UNITS > TEXT_UNITS_MAX ? TEXT_UNITS_MAX : UCS2_UNITS;
-
-	while (pos < len) {
-		size_t start = pos, u, sp;
-		uint32_t cp;
-		size_t clen = text_utf8_get(text + pos, len - pos, &cp);
-
-		if (clen == 0) {
-			snprintf(err, errlen, "the text is not UTF-8 (at byte %zu)", start);
-			return -1;
-		}
-		pos += clen;
-		u = cp >= 0x10000 ? 2 : 1;
-		sp = gsm7 ? (size_t)sms_gsm7_septets(text + start, pos - start) : 0;
-		if (units + u > unit_max || septets + sp > GSM7_SEPTETS) {
-			parts[k++][o] = '\0';
-			units = septets = o = 0;
-		}
-		if (k == max) {
-			snprintf(err, errlen, "the text needs more than %zu SMS in text mode "
-			    "(%zu characters each at most)", max,
-			    gsm7 ? unit_max : (size_t)UCS2_UNITS);
-			return -1;
-		}
-		o += put_ucs2_hex(cp, parts[k] + o, AT_PDU_MAX + 1 - o);
-		units += u;
-		septets += sp;
-	}
-	parts[k][o] = '\0';
-	*n = k + 1;
-	return 0;
-}
-
 /*
  * AT+CSMP sets the alphabet (DCS 0: the modem turns the UCS2 it is given
  * into GSM 7-bit; 8: UCS2) and a validity of one day for every message
@@ -756,23 +526,15 @@ static int
 send_text_mode(struct modem *m, struct modem_send_job *j, const char *number, const char *text,
     int tag, char *err, size_t errlen)
 {
-	char parts[MODEM_SEND_PARTS][AT_PDU_MAX + 1], da[4 * 21 + 1], cmd[AT_CMD_MAX + 1], why[160];
-	size_t len = strlen(text), n;
-	bool gsm7 = sms_gsm7_septets(text, len) >= 0;
+	char parts[MODEM_SEND_PARTS][AT_PDU_MAX + 1], cmd[AT_CMD_MAX + 1], why[MODEM_MSG_MAX];
+	struct sms_text_submit sub;
+	size_t n;
 
-	if (number_ucs2(number, da, sizeof(da)) < 0) {
-		snprintf(err, errlen, "%s: not a phone number (\"+\" and 1 to 20 digits): \"%s\"",
-		    m->device, number);
-		return -1;
-	}
-	if (len == 0) {
-		snprintf(err, errlen, "%s: an empty text cannot be sent in text mode", m->device);
-		return -1;
-	}
-	if (text_parts(text, len, gsm7, parts, MODEM_SEND_PARTS, &n, why, sizeof(why)) < 0) {
+	if (sms_text_encode(number, text, parts, MODEM_SEND_PARTS, &sub, why, sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: %s", m->device, why);
 		return -1;
 	}
+	n = sub.nparts;
 	if (at_queue_room(&m->at) < n + 1) {
 		snprintf(err, errlen, "%s: the command queue is full", m->device);
 		return -1;
@@ -781,9 +543,9 @@ send_text_mode(struct modem *m, struct modem_send_job *j, const char *number, co
 	j->used = true;
 	j->tag = tag;
 	j->parts = n;
-	snprintf(cmd, sizeof(cmd), "AT+CSMP=17,167,0,%d", gsm7 ? 0 : 8);
+	snprintf(cmd, sizeof(cmd), "AT+CSMP=17,167,0,%d", sub.dcs);
 	at_send(&m->at, now_of(m), cmd, NULL, m->cfg.cmd_timeout_ms, OP_CSMP, j);
-	snprintf(cmd, sizeof(cmd), "AT+CMGS=\"%s\"", da);
+	snprintf(cmd, sizeof(cmd), "AT+CMGS=\"%s\"", sub.da);
 	for (size_t i = 0; i < n; i++) {
 		if (at_send(&m->at, now_of(m), cmd, parts[i], m->cfg.send_timeout_ms, OP_SEND,
 		    j) < 0) {

@@ -43,7 +43,7 @@
  * message once every part is done (a failed part does not stop the others).
  *
  * Text mode, for a modem that refuses PDU mode (m->text_mode).  The same
- * events, as far as text mode tells (at_sms_text_decode() in at_parse.h):
+ * events, as far as text mode tells (sms_text_decode() in sms_text.h):
  * a sweep is AT+CMGL="ALL", a +CMTI still reads AT+CMGR=<i>, and each
  * message comes as MODEM_EV_SMS with the sender, the time stamp with its
  * zone and the text; its SMSC, PID, class and user data header are not
@@ -61,12 +61,13 @@
  * with the UCS2 hex after the prompt.  Parts are separate single messages
  * (no concatenation header; the recipient may see them in any order) of at
  * most 100 GSM characters (AT_PDU_MAX hex digits per command) or 70 UCS2
- * ones, MODEM_SEND_PARTS at most; an empty text cannot be sent.
+ * ones, MODEM_SEND_PARTS at most; an empty text cannot be sent (the
+ * encoding is sms_text_encode()'s).
  *
  * Status.  modem_poll_status() asks AT+CSQ, AT+CREG?, AT+COPS?, AT^SYSINFO
  * and reports MODEM_EV_STATUS after the last; ^RSSI, ^MODE, ^SRVST, ^SIMST
  * and +CREG URCs update the same fields as they come.  The same parsing is
- * available without the driver (modem_status_apply()), for tools.
+ * available without the driver (modem_status.h), for tools.
  *
  * Single-port mode (no PC UI port: the one port carries both AT and PPP).
  * modem_set_link(m, true) tells the driver the port now carries PPP: no
@@ -92,7 +93,7 @@
 #include <stdint.h>
 
 #include "at.h"
-#include "at_parse.h"
+#include "modem_status.h"
 #include "sms.h"
 
 #define MODEM_MSG_MAX		640
@@ -111,48 +112,6 @@ struct modem_config {
 	int64_t		cmd_timeout_ms;	/* 0: MODEM_CMD_TIMEOUT_MS */
 	int64_t		send_timeout_ms; /* 0: MODEM_SEND_TIMEOUT_MS */
 };
-
-/* What is known about the modem; have_* says which parts are filled. */
-struct modem_status {
-	char		maker[40], model[40], revision[64], imei[24];
-	bool		have_pin;
-	enum at_pin	pin;
-	bool		have_csq;
-	struct at_csq	csq;
-	bool		have_creg;
-	struct at_creg	creg;
-	bool		have_cops;
-	struct at_cops	cops;
-	bool		have_sysinfo;
-	struct at_sysinfo sysinfo;
-	bool		have_ports;
-	struct at_portmode ports;
-	bool		have_cpms;
-	struct at_cpms	cpms;
-};
-
-enum modem_query {
-	MODEM_Q_MAKER,		/* AT+CGMI */
-	MODEM_Q_MODEL,		/* AT+CGMM */
-	MODEM_Q_REVISION,	/* AT+CGMR */
-	MODEM_Q_IMEI,		/* AT+CGSN */
-	MODEM_Q_PIN,		/* AT+CPIN? */
-	MODEM_Q_CSQ,		/* AT+CSQ */
-	MODEM_Q_CREG,		/* AT+CREG? */
-	MODEM_Q_COPS,		/* AT+COPS? */
-	MODEM_Q_SYSINFO,	/* AT^SYSINFO */
-	MODEM_Q_PORTS,		/* AT^GETPORTMODE */
-	MODEM_Q_COUNT
-};
-
-const char *modem_query_command(enum modem_query q);
-/* Fill st from a successful reply to modem_query_command(q): 0, or -1 when
- * the reply is not OK or its lines do not parse. */
-int modem_status_apply(struct modem_status *st, enum modem_query q, const struct at_reply *r);
-/* "3G (WCDMA, HSDPA)", "2G (GSM, EDGE)", "no service", "unknown". */
-void modem_status_network(const struct modem_status *st, char *buf, size_t len);
-/* "excellent", "good", "fair", "poor", "very poor", "unknown" for +CSQ rssi. */
-const char *modem_signal_words(const struct at_csq *csq);
 
 enum modem_state { MODEM_CLOSED = 0, MODEM_INITIALIZING, MODEM_READY, MODEM_FAILED };
 

@@ -19,6 +19,7 @@
 
 #include "at.h"
 #include "at_parse.h"
+#include "sms_text.h"
 
 /* ---- a recording harness ---- */
 
@@ -789,7 +790,7 @@ test_gammu_text_dumps(void **state)
 
 	(void)state;
 	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
-		struct at_sms_text_hdr h;
+		struct sms_text_hdr h;
 		struct dump_result a;
 		char rel[256];
 
@@ -798,7 +799,7 @@ test_gammu_text_dumps(void **state)
 		assert_int_equal(a.status, AT_OK);
 		assert_int_equal(a.entries, 0);	/* text mode: no PDU entries */
 		assert_int_equal(last_reply.nlines, 1 + t[k].text_lines);
-		assert_int_equal(at_parse_cmgr_text(at_reply_line(&last_reply, 0), &h), 0);
+		assert_int_equal(sms_text_parse_cmgr(at_reply_line(&last_reply, 0), &h), 0);
 		assert_string_equal(h.stat, t[k].stat);
 		assert_string_equal(h.addr, t[k].addr);
 		assert_string_equal(h.scts, t[k].scts);
@@ -810,7 +811,7 @@ test_gsmmodem_listings(void **state)
 {
 	struct dump_result a;
 	struct at_sms_entry e;
-	struct at_sms_text_hdr h;
+	struct sms_text_hdr h;
 	size_t i = 0;
 
 	(void)state;
@@ -825,7 +826,7 @@ test_gsmmodem_listings(void **state)
 	assert_int_equal(e.length, 159);
 	run_dump("tests/corpus/sms/at_transcripts/python-gsmmodem_cmgl_text_mode.txt", false, &a);
 	assert_int_equal(last_reply.nlines, 6);
-	assert_int_equal(at_parse_cmgl_text(at_reply_line(&last_reply, 0), &h), 0);
+	assert_int_equal(sms_text_parse_cmgl(at_reply_line(&last_reply, 0), &h), 0);
 	assert_int_equal(h.index, 0);
 	assert_string_equal(h.stat, "REC UNREAD");
 	assert_string_equal(h.addr, "+27748577604");

@@ -932,39 +932,6 @@ test_pin_file(void **state)
 	rmdir(dir);
 }
 
-static void
-test_status_apply_words(void **state)
-{
-	struct modem_status st;
-	struct at_csq c = { .rssi = 22, .known = true };
-	char net[64];
-
-	(void)state;
-	memset(&st, 0, sizeof(st));
-	modem_status_network(&st, net, sizeof(net));
-	assert_string_equal(net, "unknown");
-	st.have_cops = true;
-	st.cops.act = 2;
-	modem_status_network(&st, net, sizeof(net));
-	assert_string_equal(net, "3G (UMTS)");
-	st.have_sysinfo = true;
-	st.sysinfo.srv_status = 2;
-	st.sysinfo.sys_mode = 3;
-	st.sysinfo.sys_submode = 3;
-	modem_status_network(&st, net, sizeof(net));
-	assert_string_equal(net, "2G (GSM, EDGE)");
-	st.sysinfo.srv_status = 0;
-	modem_status_network(&st, net, sizeof(net));
-	assert_string_equal(net, "no service");
-	assert_string_equal(modem_signal_words(&c), "excellent");
-	c.rssi = 7;
-	assert_string_equal(modem_signal_words(&c), "poor");
-	c.known = false;
-	assert_string_equal(modem_signal_words(&c), "unknown");
-	assert_string_equal(modem_query_command(MODEM_Q_SYSINFO), "AT^SYSINFO");
-	assert_null(modem_query_command(MODEM_Q_COUNT));
-}
-
 int
 main(void)
 {
@@ -992,7 +959,6 @@ main(void)
 		cmocka_unit_test(test_text_truncated_listing),
 		cmocka_unit_test(test_text_send),
 		cmocka_unit_test(test_pin_file),
-		cmocka_unit_test(test_status_apply_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
