@@ -12,6 +12,9 @@
  * "include" is handled here: each argument is a glob(3) pattern, relative
  * to the directory of the file that names it.  A pattern with wildcards
  * may match nothing (an empty conf.d is normal); a plain name must exist.
+ *
+ * Inside, every table is a typed one: a cfg_directive table is parsed as
+ * a typed table of one CFG_TABLE entry.
  */
 #include "config.h"
 
@@ -21,6 +24,7 @@
 #include <glob.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +41,7 @@ struct cfg_file_id {
 };
 
 struct cfg_state {
-	const struct cfg_directive *table;
+	const struct cfg_field *table;
 	void *ctx;
 	char *err;
 	size_t errlen;
@@ -132,7 +136,8 @@ static int cfg_split(char *buf, char **argv, int *argc, char *msg, size_t msglen
 	return 0;
 }
 
-static const struct cfg_directive *cfg_lookup(const struct cfg_directive *table, const char *name)
+static const struct cfg_directive *cfg_lookup_directive(const struct cfg_directive *table,
+    const char *name)
 {
 	for (; table->name != NULL; table++)
 		if (strcasecmp(table->name, name) == 0)
@@ -140,7 +145,37 @@ static const struct cfg_directive *cfg_lookup(const struct cfg_directive *table,
 	return NULL;
 }
 
-static int cfg_check_argc(const struct cfg_directive *d, int nargs, char *msg, size_t msglen)
+/*
+ * The entry for a directive, into *found, with its argument counts filled
+ * in: a cfg_directive found through a CFG_TABLE entry comes back as the
+ * CFG_CUSTOM entry it amounts to.  False if the table does not know it.
+ */
+static bool
+cfg_lookup(const struct cfg_field *table, const char *name, struct cfg_field *found)
+{
+	const struct cfg_directive *d;
+
+	for (; table->name != NULL; table++) {
+		if (table->type == CFG_TABLE) {
+			d = cfg_lookup_directive(table->table, name);
+			if (d == NULL)
+				continue;
+			*found = (struct cfg_field){ .name = d->name, .type = CFG_CUSTOM,
+				.min_args = d->min_args, .max_args = d->max_args,
+				.handler = d->handler };
+			return true;
+		}
+		if (strcasecmp(table->name, name) == 0) {
+			*found = *table;
+			if (found->type != CFG_CUSTOM)
+				found->min_args = found->max_args = 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cfg_check_argc(const struct cfg_field *d, int nargs, char *msg, size_t msglen)
 {
 	int max = d->max_args < 0 ? CFG_MAX_ARGS : d->max_args;
 
@@ -326,11 +361,112 @@ static int cfg_include(struct cfg_state *st, const char *file, int line, const c
 	return rc;
 }
 
+/* The size of the member a typed entry stores; 0 for strings, whose size
+ * is their array's. */
+static size_t
+cfg_value_size(enum cfg_type type)
+{
+	switch (type) {
+	case CFG_BOOL:
+		return sizeof(bool);
+	case CFG_INT:
+		return sizeof(int);
+	case CFG_UINT16:
+		return sizeof(uint16_t);
+	case CFG_DOUBLE:
+		return sizeof(double);
+	case CFG_DURATION:
+		return sizeof(int64_t);
+	default:
+		return 0;
+	}
+}
+
+static int
+cfg_duration_within(const char *s, double min_ms, double max_ms, int64_t *out, char *err,
+    size_t errlen)
+{
+	int64_t v;
+
+	if (cfg_duration_ms(s, &v, err, errlen) == -1)
+		return -1;
+	if (v < min_ms || v > max_ms) {
+		snprintf(err, errlen, "'%s' is out of range (%lld s to %lld s)", s,
+		    (long long)(min_ms / 1000), (long long)(max_ms / 1000));
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Check a typed entry's one argument and store it in its member of ctx. */
+static int
+cfg_field_set(const struct cfg_field *f, void *ctx, const char *s, char *err, size_t errlen)
+{
+	char *member = (char *)ctx + f->offset;
+	union {
+		bool b;
+		int i;
+		uint16_t u16;
+		double d;
+		int64_t ms;
+	} v;
+	uint64_t n;
+
+	if (f->size == 0 || (cfg_value_size(f->type) != 0 && f->size != cfg_value_size(f->type))) {
+		snprintf(err, errlen, "'%s': the table gives it a member of the wrong size",
+		    f->name);
+		return -1;
+	}
+	switch (f->type) {
+	case CFG_STRING:
+		if (f->check != NULL && f->check(s, err, errlen) == -1)
+			return -1;
+		return cfg_string(s, member, f->size, err, errlen);
+	case CFG_BOOL:
+		if (cfg_bool(s, &v.b, err, errlen) == -1)
+			return -1;
+		break;
+	case CFG_INT:
+	case CFG_UINT16:
+		if (cfg_uint(s, (uint64_t)f->min, (uint64_t)f->max, &n, err, errlen) == -1)
+			return -1;
+		if (f->type == CFG_INT)
+			v.i = (int)n;
+		else
+			v.u16 = (uint16_t)n;
+		break;
+	case CFG_DOUBLE:
+		if (cfg_double(s, f->min, f->max, &v.d, err, errlen) == -1)
+			return -1;
+		break;
+	case CFG_DURATION:
+		if (cfg_duration_within(s, f->min, f->max, &v.ms, err, errlen) == -1)
+			return -1;
+		break;
+	default:
+		snprintf(err, errlen, "'%s': the table gives it no type", f->name);
+		return -1;
+	}
+	/* Every member of v starts at its first byte. */
+	memcpy(member, &v, f->size);
+	return 0;
+}
+
+static int
+cfg_run(const struct cfg_field *f, void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	if (f->type != CFG_CUSTOM)
+		return cfg_field_set(f, ctx, l->argv[1], err, errlen);
+	return f->handler != NULL ? f->handler(ctx, l, err, errlen) : 0;
+}
+
 static int cfg_directive_line(struct cfg_state *st, const char *file, int lineno, char *text)
 {
-	const struct cfg_directive *d;
+	struct cfg_field d;
 	struct cfg_line cl;
 	char msg[CFG_ERRLEN], shown[64];
+	bool known;
 	int i;
 
 	msg[0] = '\0';
@@ -341,8 +477,8 @@ static int cfg_directive_line(struct cfg_state *st, const char *file, int lineno
 	cl.file = file;
 	cl.line = lineno;
 
-	d = cfg_lookup(st->table, cl.argv[0]);
-	if (d == NULL && strcasecmp(cl.argv[0], "include") == 0) {
+	known = cfg_lookup(st->table, cl.argv[0], &d);
+	if (!known && strcasecmp(cl.argv[0], "include") == 0) {
 		if (cl.argc < 2)
 			return cfg_error(st, file, lineno, "'include' needs at least 1 argument");
 		for (i = 1; i < cl.argc; i++)
@@ -350,18 +486,16 @@ static int cfg_directive_line(struct cfg_state *st, const char *file, int lineno
 				return -1;
 		return 0;
 	}
-	if (d == NULL)
+	if (!known)
 		return cfg_error(st, file, lineno, "unknown directive '%s'",
 		    cfg_quote(cl.argv[0], shown, sizeof(shown)));
-	if (cfg_check_argc(d, cl.argc - 1, msg, sizeof(msg)) == -1)
+	if (cfg_check_argc(&d, cl.argc - 1, msg, sizeof(msg)) == -1)
 		return cfg_error(st, file, lineno, "%s", msg);
-	if (d->handler == NULL)
-		return 0;
-	if (d->handler(st->ctx, &cl, msg, sizeof(msg)) == 0)
+	if (cfg_run(&d, st->ctx, &cl, msg, sizeof(msg)) == 0)
 		return 0;
 	msg[sizeof(msg) - 1] = '\0';
 	if (msg[0] == '\0')
-		snprintf(msg, sizeof(msg), "bad arguments for '%s'", d->name);
+		snprintf(msg, sizeof(msg), "bad arguments for '%s'", d.name);
 	return cfg_error(st, file, lineno, "%s", msg);
 }
 
@@ -394,7 +528,7 @@ static int cfg_parse_text(struct cfg_state *st, const char *name, const char *bu
 	return 0;
 }
 
-static void cfg_state_init(struct cfg_state *st, const struct cfg_directive *table, void *ctx,
+static void cfg_state_init(struct cfg_state *st, const struct cfg_field *table, void *ctx,
     char *err, size_t errlen)
 {
 	static char scratch[1];
@@ -407,8 +541,9 @@ static void cfg_state_init(struct cfg_state *st, const struct cfg_directive *tab
 	st->err[0] = '\0';
 }
 
-int cfg_parse_buffer(const char *name, const char *buf, size_t len,
-    const struct cfg_directive *table, void *ctx, char *err, size_t errlen)
+int
+cfg_parse_fields_buffer(const char *name, const char *buf, size_t len,
+    const struct cfg_field *table, void *ctx, char *err, size_t errlen)
 {
 	struct cfg_state st;
 
@@ -416,8 +551,9 @@ int cfg_parse_buffer(const char *name, const char *buf, size_t len,
 	return cfg_parse_text(&st, name, buf, len);
 }
 
-int cfg_parse_file(const char *path, const struct cfg_directive *table, void *ctx,
-    char *err, size_t errlen)
+int
+cfg_parse_fields_file(const char *path, const struct cfg_field *table, void *ctx, char *err,
+    size_t errlen)
 {
 	struct cfg_state st;
 	size_t len;
@@ -437,6 +573,22 @@ int cfg_parse_file(const char *path, const struct cfg_directive *table, void *ct
 	rc = cfg_parse_text(&st, path, buf, len);
 	free(buf);
 	return rc;
+}
+
+int cfg_parse_buffer(const char *name, const char *buf, size_t len,
+    const struct cfg_directive *table, void *ctx, char *err, size_t errlen)
+{
+	const struct cfg_field typed[] = { { "", CFG_TABLE, .table = table }, { .name = NULL } };
+
+	return cfg_parse_fields_buffer(name, buf, len, typed, ctx, err, errlen);
+}
+
+int cfg_parse_file(const char *path, const struct cfg_directive *table, void *ctx,
+    char *err, size_t errlen)
+{
+	const struct cfg_field typed[] = { { "", CFG_TABLE, .table = table }, { .name = NULL } };
+
+	return cfg_parse_fields_file(path, typed, ctx, err, errlen);
 }
 
 /* Value helpers.  Messages quote the user's text as written. */

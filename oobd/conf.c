@@ -41,106 +41,17 @@ conf_defaults(struct oobd_conf *c)
 	console_conf_init(&c->console);
 }
 
-/* Directives that only store one string: the table says where. */
-#define STR_FIELD(name, field) \
-	static int name(void *ctx, const struct cfg_line *l, char *err, size_t errlen) \
-	{ struct oobd_conf *c = ctx; \
-	  return cfg_string(l->argv[1], c->field, sizeof(c->field), err, errlen); }
-
-STR_FIELD(d_modem_port, modem_port)
-STR_FIELD(d_modem_pin_file, modem_pin_file)
-STR_FIELD(d_otp_secret_file, otp_secret_file)
-STR_FIELD(d_ppp_device, ppp_device)
-STR_FIELD(d_relay_user, relay_user)
-STR_FIELD(d_ssh_path, ssh_path)
-STR_FIELD(d_ssh_key, ssh_key)
-STR_FIELD(d_ssh_known_hosts, ssh_known_hosts)
-STR_FIELD(d_state_dir, state_dir)
-STR_FIELD(d_run_dir, run_dir)
-STR_FIELD(d_tunnel_target, tunnel_target)
-
+/* A phone number as SMS shows it: "+" and digits, or digits; short enough
+ * for owner and an entry of senders. */
 static int
-duration(const char *s, int64_t min_ms, int64_t max_ms, int64_t *out, char *err, size_t errlen)
-{
-	int64_t v;
-
-	if (cfg_duration_ms(s, &v, err, errlen) == -1)
-		return -1;
-	if (v < min_ms || v > max_ms) {
-		snprintf(err, errlen, "'%s' is out of range (%lld s to %lld s)", s,
-		    (long long)(min_ms / 1000), (long long)(max_ms / 1000));
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-#define DURATION_FIELD(name, field, min, max) \
-	static int name(void *ctx, const struct cfg_line *l, char *err, size_t errlen) \
-	{ struct oobd_conf *c = ctx; \
-	  return duration(l->argv[1], min, max, &c->field, err, errlen); }
-
-DURATION_FIELD(d_modem_status, modem_status_ms, 0, 3600000)
-DURATION_FIELD(d_link_timeout, session.link_timeout_ms, 5000, 600000)
-DURATION_FIELD(d_check_timeout, session.check_timeout_ms, 1000, 300000)
-DURATION_FIELD(d_retry_backoff, session.retry_backoff_ms, 0, 600000)
-DURATION_FIELD(d_session_default, session.default_ms, 60000, 7 * 86400000LL)
-DURATION_FIELD(d_session_max, session.max_ms, 60000, 7 * 86400000LL)
-DURATION_FIELD(d_ssh_alive, ssh_alive_ms, 1000, 600000)
-DURATION_FIELD(d_ssh_connect_timeout, ssh_connect_timeout_ms, 1000, 300000)
-DURATION_FIELD(d_auth_window, auth_failure_window_ms, 1000, 86400000)
-DURATION_FIELD(d_auth_lockout, auth_lockout_ms, 0, 7 * 86400000LL)
-
-static int
-d_single_port(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return cfg_bool(l->argv[1], &c->single_port, err, errlen);
-}
-
-static int
-small_uint(const char *s, int min, int max, int *out, char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (cfg_uint(s, (uint64_t)min, (uint64_t)max, &v, err, errlen) == -1)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int
-d_otp_window(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return small_uint(l->argv[1], 0, 10, &c->otp_window, err, errlen);
-}
-
-static int
-d_auth_failures(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return small_uint(l->argv[1], 1, 100, &c->auth_max_failures, err, errlen);
-}
-
-static int
-d_retries(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return small_uint(l->argv[1], 1, 20, &c->session.retries, err, errlen);
-}
-
-/* A phone number as SMS shows it: "+" and digits, or digits. */
-static int
-number(const char *s, char *out, size_t len, char *err, size_t errlen)
+phone_number(const char *s, char *err, size_t errlen)
 {
 	size_t n = strlen(s), digits = strspn(s + (s[0] == '+'), "0123456789");
 
-	if (n == 0 || digits + (s[0] == '+') != n || digits < 3 || n >= len) {
+	if (n == 0 || digits + (s[0] == '+') != n || digits < 3 || n >= OOBD_NUMBER_MAX) {
 		snprintf(err, errlen, "'%s' is not a phone number (write +4479... or digits)", s);
 		return -1;
 	}
-	memcpy(out, s, n + 1);
 	return 0;
 }
 
@@ -154,19 +65,13 @@ d_allow_sender(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 			snprintf(err, errlen, "at most %d senders", OOBD_MAX_SENDERS);
 			return -1;
 		}
-		if (number(l->argv[i], c->senders[c->nsenders], sizeof(c->senders[0]), err,
+		if (phone_number(l->argv[i], err, errlen) == -1 ||
+		    cfg_string(l->argv[i], c->senders[c->nsenders], sizeof(c->senders[0]), err,
 		    errlen) == -1)
 			return -1;
 		c->nsenders++;
 	}
 	return 0;
-}
-
-static int
-d_owner(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return number(l->argv[1], c->owner, sizeof(c->owner), err, errlen);
 }
 
 /* link ppp | link command PROGRAM [ARG ...] */
@@ -202,21 +107,18 @@ d_link(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 }
 
 static int
-d_link_interface(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+interface_name(const char *s, char *err, size_t errlen)
 {
-	struct oobd_conf *c = ctx;
-	const char *s = l->argv[1];
-
 	if (strlen(s) >= 16 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(s) || s[0] == '-') {
 		snprintf(err, errlen, "'%s' is not an interface name", s);
 		return -1;
 	}
-	return cfg_string(s, c->link_ifname, sizeof(c->link_ifname), err, errlen);
+	return 0;
 }
 
 static int
-ipv4(const char *s, char *out, size_t len, char *err, size_t errlen)
+ipv4(const char *s, char *err, size_t errlen)
 {
 	struct in_addr a;
 
@@ -224,26 +126,12 @@ ipv4(const char *s, char *out, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not an IPv4 address", s);
 		return -1;
 	}
-	return cfg_string(s, out, len, err, errlen);
-}
-
-static int
-d_link_gateway(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return ipv4(l->argv[1], c->link_gateway, sizeof(c->link_gateway), err, errlen);
-}
-
-static int
-d_link_dns(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct oobd_conf *c = ctx;
-	return ipv4(l->argv[1], c->link_dns, sizeof(c->link_dns), err, errlen);
+	return 0;
 }
 
 /* Text that goes into the modem's chat script: no quotes, spaces, controls. */
 static int
-chat_word(const char *s, const char *extra, char *out, size_t len, char *err, size_t errlen)
+chat_word(const char *s, const char *extra, char *err, size_t errlen)
 {
 	for (const char *p = s; *p; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -252,21 +140,19 @@ chat_word(const char *s, const char *extra, char *out, size_t len, char *err, si
 			return -1;
 		}
 	}
-	return cfg_string(s, out, len, err, errlen);
+	return 0;
 }
 
 static int
-d_apn(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+apn_word(const char *s, char *err, size_t errlen)
 {
-	struct oobd_conf *c = ctx;
-	return chat_word(l->argv[1], ".-_", c->apn, sizeof(c->apn), err, errlen);
+	return chat_word(s, ".-_", err, errlen);
 }
 
 static int
-d_dial_number(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+dial_word(const char *s, char *err, size_t errlen)
 {
-	struct oobd_conf *c = ctx;
-	return chat_word(l->argv[1], "*#+", c->dial_number, sizeof(c->dial_number), err, errlen);
+	return chat_word(s, "*#+", err, errlen);
 }
 
 static int
@@ -344,50 +230,58 @@ d_console(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return console_conf_directive(&c->console, l, err, errlen) == 0 ? 0 : -1;
 }
 
-static const struct cfg_directive directives[] = {
-	{ "modem", 1, 1, d_modem_port },
-	{ "modem-pin-file", 1, 1, d_modem_pin_file },
-	{ "modem-single-port", 1, 1, d_single_port },
-	{ "modem-status-interval", 1, 1, d_modem_status },
-	{ "otp-secret-file", 1, 1, d_otp_secret_file },
-	{ "otp-window", 1, 1, d_otp_window },
-	{ "allow-sender", 1, -1, d_allow_sender },
-	{ "owner", 1, 1, d_owner },
-	{ "auth-max-failures", 1, 1, d_auth_failures },
-	{ "auth-failure-window", 1, 1, d_auth_window },
-	{ "auth-lockout", 1, 1, d_auth_lockout },
-	{ "session-default", 1, 1, d_session_default },
-	{ "session-max", 1, 1, d_session_max },
-	{ "retries", 1, 1, d_retries },
-	{ "retry-backoff", 1, 1, d_retry_backoff },
-	{ "link", 1, -1, d_link },
-	{ "link-interface", 1, 1, d_link_interface },
-	{ "link-gateway", 1, 1, d_link_gateway },
-	{ "link-dns", 1, 1, d_link_dns },
-	{ "link-timeout", 1, 1, d_link_timeout },
-	{ "check-timeout", 1, 1, d_check_timeout },
-	{ "ppp-device", 1, 1, d_ppp_device },
-	{ "apn", 1, 1, d_apn },
-	{ "dial-number", 1, 1, d_dial_number },
-	{ "relay", 1, 2, d_relay },
-	{ "relay-user", 1, 1, d_relay_user },
-	{ "tunnel-port", 1, 1, d_tunnel_port },
-	{ "tunnel-target", 1, 1, d_tunnel_target },
-	{ "ssh", 1, 1, d_ssh_path },
-	{ "ssh-key", 1, 1, d_ssh_key },
-	{ "ssh-known-hosts", 1, 1, d_ssh_known_hosts },
-	{ "ssh-alive-interval", 1, 1, d_ssh_alive },
-	{ "ssh-connect-timeout", 1, 1, d_ssh_connect_timeout },
-	{ "statedir", 1, 1, d_state_dir },
-	{ "rundir", 1, 1, d_run_dir },
-	{ "control", 1, 2, d_control },
-	{ "notify", 2, 3, d_notify },
-	{ "notify-timeout", 1, 1, d_notify },
-	{ "notify-retries", 1, 1, d_notify },
-	{ "notify-helper", 1, 1, d_notify },
-	{ "notify-user", 1, 1, d_notify },
+static const struct cfg_directive console_directives[] = {
 	CONSOLE_CFG_DIRECTIVES(d_console),
 	{ NULL, 0, 0, NULL },
+};
+
+#define AT(member) CFG_AT(struct oobd_conf, member)
+
+/* The ranges of durations are in milliseconds. */
+static const struct cfg_field directives[] = {
+	{ "modem", CFG_STRING, AT(modem_port) },
+	{ "modem-pin-file", CFG_STRING, AT(modem_pin_file) },
+	{ "modem-single-port", CFG_BOOL, AT(single_port) },
+	{ "modem-status-interval", CFG_DURATION, AT(modem_status_ms), 0, 3600000 },
+	{ "otp-secret-file", CFG_STRING, AT(otp_secret_file) },
+	{ "otp-window", CFG_INT, AT(otp_window), 0, 10 },
+	{ "allow-sender", CFG_CUSTOM, 1, -1, .handler = d_allow_sender },
+	{ "owner", CFG_STRING, AT(owner), .check = phone_number },
+	{ "auth-max-failures", CFG_INT, AT(auth_max_failures), 1, 100 },
+	{ "auth-failure-window", CFG_DURATION, AT(auth_failure_window_ms), 1000, 86400000 },
+	{ "auth-lockout", CFG_DURATION, AT(auth_lockout_ms), 0, 7 * 86400000 },
+	{ "session-default", CFG_DURATION, AT(session.default_ms), 60000, 7 * 86400000 },
+	{ "session-max", CFG_DURATION, AT(session.max_ms), 60000, 7 * 86400000 },
+	{ "retries", CFG_INT, AT(session.retries), 1, 20 },
+	{ "retry-backoff", CFG_DURATION, AT(session.retry_backoff_ms), 0, 600000 },
+	{ "link", CFG_CUSTOM, 1, -1, .handler = d_link },
+	{ "link-interface", CFG_STRING, AT(link_ifname), .check = interface_name },
+	{ "link-gateway", CFG_STRING, AT(link_gateway), .check = ipv4 },
+	{ "link-dns", CFG_STRING, AT(link_dns), .check = ipv4 },
+	{ "link-timeout", CFG_DURATION, AT(session.link_timeout_ms), 5000, 600000 },
+	{ "check-timeout", CFG_DURATION, AT(session.check_timeout_ms), 1000, 300000 },
+	{ "ppp-device", CFG_STRING, AT(ppp_device) },
+	{ "apn", CFG_STRING, AT(apn), .check = apn_word },
+	{ "dial-number", CFG_STRING, AT(dial_number), .check = dial_word },
+	{ "relay", CFG_CUSTOM, 1, 2, .handler = d_relay },
+	{ "relay-user", CFG_STRING, AT(relay_user) },
+	{ "tunnel-port", CFG_CUSTOM, 1, 1, .handler = d_tunnel_port },
+	{ "tunnel-target", CFG_STRING, AT(tunnel_target) },
+	{ "ssh", CFG_STRING, AT(ssh_path) },
+	{ "ssh-key", CFG_STRING, AT(ssh_key) },
+	{ "ssh-known-hosts", CFG_STRING, AT(ssh_known_hosts) },
+	{ "ssh-alive-interval", CFG_DURATION, AT(ssh_alive_ms), 1000, 600000 },
+	{ "ssh-connect-timeout", CFG_DURATION, AT(ssh_connect_timeout_ms), 1000, 300000 },
+	{ "statedir", CFG_STRING, AT(state_dir) },
+	{ "rundir", CFG_STRING, AT(run_dir) },
+	{ "control", CFG_CUSTOM, 1, 2, .handler = d_control },
+	{ "notify", CFG_CUSTOM, 2, 3, .handler = d_notify },
+	{ "notify-timeout", CFG_CUSTOM, 1, 1, .handler = d_notify },
+	{ "notify-retries", CFG_CUSTOM, 1, 1, .handler = d_notify },
+	{ "notify-helper", CFG_CUSTOM, 1, 1, .handler = d_notify },
+	{ "notify-user", CFG_CUSTOM, 1, 1, .handler = d_notify },
+	{ "console", CFG_TABLE, .table = console_directives },
+	{ .name = NULL },
 };
 
 /* Whole-file checks that no single directive can make. */
@@ -429,7 +323,7 @@ conf_check(struct oobd_conf *c, const char *name, char *err, size_t errlen)
 int
 conf_load(struct oobd_conf *c, const char *path, char *err, size_t errlen)
 {
-	if (cfg_parse_file(path, directives, c, err, errlen) == -1 ||
+	if (cfg_parse_fields_file(path, directives, c, err, errlen) == -1 ||
 	    conf_check(c, path, err, errlen) == -1)
 		return -1;
 	return notify_conf_load_secrets(&c->notify, err, errlen);
@@ -439,7 +333,7 @@ int
 conf_parse_buffer(struct oobd_conf *c, const char *name, const char *buf, size_t len,
     char *err, size_t errlen)
 {
-	if (cfg_parse_buffer(name, buf, len, directives, c, err, errlen) == -1)
+	if (cfg_parse_fields_buffer(name, buf, len, directives, c, err, errlen) == -1)
 		return -1;
 	return conf_check(c, name, err, errlen);
 }

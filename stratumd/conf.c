@@ -93,27 +93,6 @@ d_gps_configure(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 }
 
 static int
-d_pps(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_string(l->argv[1], c->pps_device, sizeof(c->pps_device), err, errlen);
-}
-
-static int
-d_pps_socket(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_string(l->argv[1], c->pps_socket, sizeof(c->pps_socket), err, errlen);
-}
-
-static int
-d_nmea_delay(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_double(l->argv[1], 0.001, 0.999, &c->nmea_delay, err, errlen);
-}
-
-static int
 d_listen(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
@@ -123,18 +102,6 @@ d_listen(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 		return -1;
 	}
 	return cfg_string(l->argv[1], c->listen[c->nlisten++], sizeof(c->listen[0]), err, errlen);
-}
-
-static int
-d_port(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	uint64_t v;
-
-	if (cfg_uint(l->argv[1], 1, 65535, &v, err, errlen) == -1)
-		return -1;
-	c->port = (uint16_t)v;
-	return 0;
 }
 
 static int
@@ -253,22 +220,17 @@ upstream_directive(struct stratumd_conf *c, enum upstream_kind kind, const struc
 	return 0;
 }
 
+/* server, pool and peer HOST [OPTION ...]: the same words, three kinds. */
 static int
-d_server(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+d_upstream(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
-	return upstream_directive(ctx, UPSTREAM_SERVER, l, err, errlen);
-}
+	enum upstream_kind kind = UPSTREAM_SERVER;
 
-static int
-d_pool(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	return upstream_directive(ctx, UPSTREAM_POOL, l, err, errlen);
-}
-
-static int
-d_peer(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	return upstream_directive(ctx, UPSTREAM_PEER, l, err, errlen);
+	if (strcasecmp(l->argv[0], "pool") == 0)
+		kind = UPSTREAM_POOL;
+	else if (strcasecmp(l->argv[0], "peer") == 0)
+		kind = UPSTREAM_PEER;
+	return upstream_directive(ctx, kind, l, err, errlen);
 }
 
 /* refclock PPS|NMEA [prefer] [noselect] */
@@ -298,43 +260,6 @@ d_refclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 		}
 	}
 	return 0;
-}
-
-/* A count of sources for selection: min..SEL_MAX. */
-static int
-sel_count(const struct cfg_line *l, uint64_t min, int *out, char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (cfg_uint(l->argv[1], min, SEL_MAX, &v, err, errlen) == -1)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-static int
-d_minsane(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	return sel_count(l, 0, &((struct stratumd_conf *)ctx)->sel.minsane, err, errlen);
-}
-
-static int
-d_minclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	return sel_count(l, 1, &((struct stratumd_conf *)ctx)->sel.minclock, err, errlen);
-}
-
-static int
-d_maxclock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	return sel_count(l, 1, &((struct stratumd_conf *)ctx)->sel.maxclock, err, errlen);
-}
-
-static int
-d_maxdist(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_double(l->argv[1], 0.001, 16, &c->sel.maxdist, err, errlen);
 }
 
 static int
@@ -377,25 +302,15 @@ parse_ratelimit(const struct cfg_line *l, bool *on, struct rl_conf *rl, char *er
 	return 0;
 }
 
+/* ratelimit for NTP, query-ratelimit for mode 6: the same words. */
 static int
 d_ratelimit(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 {
 	struct stratumd_conf *c = ctx;
+
+	if (strcasecmp(l->argv[0], "query-ratelimit") == 0)
+		return parse_ratelimit(l, &c->query_ratelimit, &c->query_rl, err, errlen);
 	return parse_ratelimit(l, &c->ratelimit, &c->rl, err, errlen);
-}
-
-static int
-d_query_ratelimit(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return parse_ratelimit(l, &c->query_ratelimit, &c->query_rl, err, errlen);
-}
-
-static int
-d_clock_control(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_bool(l->argv[1], &c->clock_control, err, errlen);
 }
 
 static int
@@ -428,13 +343,6 @@ d_holdover(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-d_statedir(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_string(l->argv[1], c->state_dir, sizeof(c->state_dir), err, errlen);
-}
-
 /* Read now, so that a configuration check finds a damaged file. */
 static int
 d_leapfile(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
@@ -445,13 +353,6 @@ d_leapfile(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	if (cfg_string(l->argv[1], c->leapfile, sizeof(c->leapfile), err, errlen) == -1)
 		return -1;
 	return leapfile_load(c->leapfile, &lf, err, errlen);
-}
-
-static int
-d_statsdir(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_string(l->argv[1], c->stats_dir, sizeof(c->stats_dir), err, errlen);
 }
 
 static int
@@ -492,64 +393,40 @@ d_control(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return cfg_string(l->argv[3], c->control_group, sizeof(c->control_group), err, errlen);
 }
 
-static int
-d_export_sock(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_string(l->argv[1], c->export_sock, sizeof(c->export_sock), err, errlen);
-}
+#define AT(member) CFG_AT(struct stratumd_conf, member)
 
-static int
-d_export_shm(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	uint64_t v;
-
-	if (cfg_uint(l->argv[1], 0, 255, &v, err, errlen) == -1)
-		return -1;
-	c->export_shm = (int)v;
-	return 0;
-}
-
-static int
-d_user(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
-{
-	struct stratumd_conf *c = ctx;
-	return cfg_string(l->argv[1], c->user, sizeof(c->user), err, errlen);
-}
-
-static const struct cfg_directive directives[] = {
-	{ "gps", 1, 2, d_gps },
-	{ "gps-configure", 2, 6, d_gps_configure },
-	{ "pps", 1, 1, d_pps },
-	{ "pps-socket", 1, 1, d_pps_socket },
-	{ "nmea-delay", 1, 1, d_nmea_delay },
-	{ "listen", 1, 1, d_listen },
-	{ "port", 1, 1, d_port },
-	{ "allow", 0, 2, d_allow },
-	{ "server", 1, 12, d_server },
-	{ "pool", 1, 12, d_pool },
-	{ "peer", 1, 12, d_peer },
-	{ "refclock", 1, 3, d_refclock },
-	{ "minsane", 1, 1, d_minsane },
-	{ "minclock", 1, 1, d_minclock },
-	{ "maxclock", 1, 1, d_maxclock },
-	{ "maxdist", 1, 1, d_maxdist },
-	{ "deny", 0, 1, d_deny },
-	{ "ratelimit", 1, 4, d_ratelimit },
-	{ "query-ratelimit", 1, 4, d_query_ratelimit },
-	{ "clock-control", 1, 1, d_clock_control },
-	{ "makestep", 2, 2, d_makestep },
-	{ "holdover", 1, 1, d_holdover },
-	{ "statedir", 1, 1, d_statedir },
-	{ "leapfile", 1, 1, d_leapfile },
-	{ "statsdir", 1, 1, d_statsdir },
-	{ "statistics", 1, 3, d_statistics },
-	{ "control", 1, 3, d_control },
-	{ "export-sock", 1, 1, d_export_sock },
-	{ "export-shm", 1, 1, d_export_shm },
-	{ "user", 1, 1, d_user },
-	{ NULL, 0, 0, NULL },
+static const struct cfg_field directives[] = {
+	{ "gps", CFG_CUSTOM, 1, 2, .handler = d_gps },
+	{ "gps-configure", CFG_CUSTOM, 2, 6, .handler = d_gps_configure },
+	{ "pps", CFG_STRING, AT(pps_device) },
+	{ "pps-socket", CFG_STRING, AT(pps_socket) },
+	{ "nmea-delay", CFG_DOUBLE, AT(nmea_delay), 0.001, 0.999 },
+	{ "listen", CFG_CUSTOM, 1, 1, .handler = d_listen },
+	{ "port", CFG_UINT16, AT(port), 1, 65535 },
+	{ "allow", CFG_CUSTOM, 0, 2, .handler = d_allow },
+	{ "server", CFG_CUSTOM, 1, 12, .handler = d_upstream },
+	{ "pool", CFG_CUSTOM, 1, 12, .handler = d_upstream },
+	{ "peer", CFG_CUSTOM, 1, 12, .handler = d_upstream },
+	{ "refclock", CFG_CUSTOM, 1, 3, .handler = d_refclock },
+	{ "minsane", CFG_INT, AT(sel.minsane), 0, SEL_MAX },
+	{ "minclock", CFG_INT, AT(sel.minclock), 1, SEL_MAX },
+	{ "maxclock", CFG_INT, AT(sel.maxclock), 1, SEL_MAX },
+	{ "maxdist", CFG_DOUBLE, AT(sel.maxdist), 0.001, 16 },
+	{ "deny", CFG_CUSTOM, 0, 1, .handler = d_deny },
+	{ "ratelimit", CFG_CUSTOM, 1, 4, .handler = d_ratelimit },
+	{ "query-ratelimit", CFG_CUSTOM, 1, 4, .handler = d_ratelimit },
+	{ "clock-control", CFG_BOOL, AT(clock_control) },
+	{ "makestep", CFG_CUSTOM, 2, 2, .handler = d_makestep },
+	{ "holdover", CFG_CUSTOM, 1, 1, .handler = d_holdover },
+	{ "statedir", CFG_STRING, AT(state_dir) },
+	{ "leapfile", CFG_CUSTOM, 1, 1, .handler = d_leapfile },
+	{ "statsdir", CFG_STRING, AT(stats_dir) },
+	{ "statistics", CFG_CUSTOM, 1, 3, .handler = d_statistics },
+	{ "control", CFG_CUSTOM, 1, 3, .handler = d_control },
+	{ "export-sock", CFG_STRING, AT(export_sock) },
+	{ "export-shm", CFG_INT, AT(export_shm), 0, 255 },
+	{ "user", CFG_STRING, AT(user) },
+	{ .name = NULL },
 };
 
 /* Whole-file checks that no single directive can make. */
@@ -601,7 +478,7 @@ acl_default_from_first_rule(struct stratumd_conf *c)
 int
 conf_load(struct stratumd_conf *c, const char *path, char *err, size_t errlen)
 {
-	if (cfg_parse_file(path, directives, c, err, errlen) == -1)
+	if (cfg_parse_fields_file(path, directives, c, err, errlen) == -1)
 		return -1;
 	acl_default_from_first_rule(c);
 	return conf_check(c, path, err, errlen);
@@ -611,7 +488,7 @@ int
 conf_parse_buffer(struct stratumd_conf *c, const char *name, const char *buf, size_t len,
     char *err, size_t errlen)
 {
-	if (cfg_parse_buffer(name, buf, len, directives, c, err, errlen) == -1)
+	if (cfg_parse_fields_buffer(name, buf, len, directives, c, err, errlen) == -1)
 		return -1;
 	acl_default_from_first_rule(c);
 	return conf_check(c, name, err, errlen);

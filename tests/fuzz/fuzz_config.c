@@ -1,9 +1,13 @@
 /*
  * Fuzz the config parser: any bytes as a file, with a small directive table
- * whose handlers run the value helpers on what they are given.  Includes are
- * resolved in a scratch directory holding one good file and one that
- * includes itself; the helpers are also fed the raw input directly.
+ * whose handlers run the value helpers on what they are given, and again
+ * with a typed table of every type (the handlers' table joined to it),
+ * whose members must hold values within their ranges whatever the input.
+ * Includes are resolved in a scratch directory holding one good file and
+ * one that includes itself; the helpers are also fed the raw input
+ * directly.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +65,50 @@ static const struct cfg_directive table[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+struct typed {
+	char name[8];
+	bool flag;
+	int count;
+	uint16_t port;
+	double ratio;
+	int64_t wait_ms;
+	char word[4];
+};
+
+static int no_x(const char *s, char *err, size_t errlen)
+{
+	if (strchr(s, 'x') == NULL)
+		return 0;
+	snprintf(err, errlen, "no x");
+	return -1;
+}
+
+#define AT(member) CFG_AT(struct typed, member)
+
+static const struct cfg_field fields[] = {
+	{ "name", CFG_STRING, AT(name) },
+	{ "flag", CFG_BOOL, AT(flag) },
+	{ "count", CFG_INT, AT(count), 2, 9 },
+	{ "port", CFG_UINT16, AT(port), 1, 65535 },
+	{ "ratio", CFG_DOUBLE, AT(ratio), -0.5, 2 },
+	{ "wait", CFG_DURATION, AT(wait_ms), 1000, 86400000 },
+	{ "word", CFG_STRING, AT(word), .check = no_x },
+	{ "any", CFG_CUSTOM, 0, 3, .handler = h_any },
+	{ "handlers", CFG_TABLE, .table = table },
+	{ .name = NULL },
+};
+
+static void check_typed(const struct typed *t)
+{
+	if (memchr(t->name, '\0', sizeof(t->name)) == NULL ||
+	    memchr(t->word, '\0', sizeof(t->word)) == NULL || strchr(t->word, 'x') != NULL)
+		abort();
+	if ((t->count != 0 && (t->count < 2 || t->count > 9)) ||
+	    (t->ratio != 0 && (t->ratio < -0.5 || t->ratio > 2)) ||
+	    (t->wait_ms != 0 && (t->wait_ms < 1000 || t->wait_ms > 86400000)))
+		abort();
+}
+
 static char conf_name[256];
 static char scratch[64];
 
@@ -101,6 +149,7 @@ static void scratch_dir(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[CFG_ERRLEN], small[16];
+	struct typed t;
 	char *s;
 	uint64_t u;
 	int64_t ms;
@@ -115,6 +164,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0')
 			abort();
 	}
+	memset(&t, 0, sizeof(t));
+	memset(err, 0x55, sizeof(err));
+	if (cfg_parse_fields_buffer(conf_name, (const char *)data, size, fields, &t, err,
+		sizeof(err)) == -1) {
+		if (memchr(err, '\0', sizeof(err)) == NULL || err[0] == '\0')
+			abort();
+	}
+	check_typed(&t);
 	/* A tiny error buffer must still be terminated, never overrun. */
 	(void)cfg_parse_buffer("f", (const char *)data, size, table, NULL, small, sizeof(small));
 	if (memchr(small, '\0', sizeof(small)) == NULL)

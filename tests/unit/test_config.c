@@ -1,7 +1,7 @@
 /*
  * Unit tests for lib/config: what the program's handlers receive for good
- * files, the exact "file:line: message" for bad ones, includes on disk, and
- * the value helpers.
+ * files, the exact "file:line: message" for bad ones, includes on disk,
+ * typed tables, and the value helpers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -489,6 +489,249 @@ static void test_include_overridden(void **state)
 }
 
 /*
+ * Typed tables: each type at and past both ends of its range, the wrong
+ * words, argument counts, values given twice, and handlers beside them.
+ */
+
+struct sample {
+	char name[8];
+	bool flag;
+	int count;
+	uint16_t port;
+	double ratio;
+	int64_t wait_ms;
+	char word[8];
+	int custom_calls;
+};
+
+static int lowercase_only(const char *s, char *err, size_t errlen)
+{
+	for (; *s != '\0'; s++) {
+		if (*s < 'a' || *s > 'z') {
+			snprintf(err, errlen, "'%c' is not a lowercase letter", *s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int h_custom(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	struct sample *s = ctx;
+
+	if (strcmp(l->argv[1], "no") == 0) {
+		snprintf(err, errlen, "custom says no");
+		return -1;
+	}
+	s->custom_calls++;
+	return 0;
+}
+
+static int h_counted(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
+{
+	(void)l;
+	(void)err;
+	(void)errlen;
+	((struct sample *)ctx)->custom_calls += 10;
+	return 0;
+}
+
+static const struct cfg_directive sub_table[] = {
+	{ "sub", 0, 1, h_counted },
+	{ "name", 0, 0, h_counted }, /* never reached: the typed "name" comes first */
+	{ NULL, 0, 0, NULL },
+};
+
+#define AT(member) CFG_AT(struct sample, member)
+
+static const struct cfg_field fields[] = {
+	{ "name", CFG_STRING, AT(name) },
+	{ "flag", CFG_BOOL, AT(flag) },
+	{ "count", CFG_INT, AT(count), 2, 9 },
+	{ "port", CFG_UINT16, AT(port), 1, 65535 },
+	{ "ratio", CFG_DOUBLE, AT(ratio), 0.5, 2 },
+	{ "wait", CFG_DURATION, AT(wait_ms), 1000, 60000 },
+	{ "word", CFG_STRING, AT(word), .check = lowercase_only },
+	{ "custom", CFG_CUSTOM, 1, 2, .handler = h_custom },
+	{ "quiet", CFG_CUSTOM, 0, -1, .handler = NULL },
+	{ "subs", CFG_TABLE, .table = sub_table },
+	{ "wrong-size", CFG_INT, AT(port), 0, 10 },
+	{ .name = NULL },
+};
+
+static int parse_sample(const char *text, struct sample *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->count = -1;
+	err[0] = '\0';
+	return cfg_parse_fields_buffer("t.conf", text, strlen(text), fields, s, err, errlen);
+}
+
+static void test_fields_good(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t offset;
+		int64_t want; /* the member read as its own type */
+	} cases[] = {
+		{ "count 2", offsetof(struct sample, count), 2 },
+		{ "count 9", offsetof(struct sample, count), 9 },
+		{ "COUNT 007", offsetof(struct sample, count), 7 },
+		{ "count 3\ncount 4", offsetof(struct sample, count), 4 }, /* the last one */
+		{ "port 1", offsetof(struct sample, port), 1 },
+		{ "port 65535", offsetof(struct sample, port), 65535 },
+		{ "flag yes", offsetof(struct sample, flag), 1 },
+		{ "flag on\nflag off", offsetof(struct sample, flag), 0 },
+		{ "wait 1s", offsetof(struct sample, wait_ms), 1000 },
+		{ "wait 1000ms", offsetof(struct sample, wait_ms), 1000 },
+		{ "wait 1m", offsetof(struct sample, wait_ms), 60000 },
+		{ "wait 60", offsetof(struct sample, wait_ms), 60000 },
+		{ "custom a", offsetof(struct sample, custom_calls), 1 },
+		{ "custom a b\ncustom c", offsetof(struct sample, custom_calls), 2 },
+		{ "sub\nSUB x", offsetof(struct sample, custom_calls), 20 },
+		{ "quiet whatever\nquiet", offsetof(struct sample, custom_calls), 0 },
+	};
+	struct sample s;
+	char err[CFG_ERRLEN];
+	int64_t got;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (parse_sample(cases[i].text, &s, err, sizeof(err)) != 0)
+			fail_msg("'%s': %s", cases[i].text, err);
+		if (cases[i].offset == offsetof(struct sample, port))
+			got = s.port;
+		else if (cases[i].offset == offsetof(struct sample, flag))
+			got = s.flag;
+		else if (cases[i].offset == offsetof(struct sample, wait_ms))
+			got = s.wait_ms;
+		else if (cases[i].offset == offsetof(struct sample, count))
+			got = s.count;
+		else
+			got = s.custom_calls;
+		if (got != cases[i].want)
+			fail_msg("'%s': got %lld, want %lld", cases[i].text, (long long)got,
+			    (long long)cases[i].want);
+	}
+
+	assert_int_equal(parse_sample("ratio 0.5\nratio 2", &s, err, sizeof(err)), 0);
+	assert_true(s.ratio == 2);
+	assert_int_equal(parse_sample("ratio .5", &s, err, sizeof(err)), 0);
+	assert_true(s.ratio == 0.5);
+	assert_int_equal(parse_sample("name abcdefg\nword abc", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.name, "abcdefg");
+	assert_string_equal(s.word, "abc");
+	assert_int_equal(parse_sample("name 'a b'\nname \"\"", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.name, "");
+}
+
+static void test_fields_bad(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *want_err;
+	} cases[] = {
+		{ "count 1", "t.conf:1: value 1 out of range 2..9" },
+		{ "count 10", "t.conf:1: value 10 out of range 2..9" },
+		{ "count -3", "t.conf:1: '-3' is not a number" },
+		{ "count 2.5", "t.conf:1: '2.5' is not a number" },
+		{ "count yes", "t.conf:1: 'yes' is not a number" },
+		{ "count", "t.conf:1: 'count' needs 1 argument" },
+		{ "count 3 4", "t.conf:1: 'count' needs 1 argument" },
+		{ "port 0", "t.conf:1: value 0 out of range 1..65535" },
+		{ "port 65536", "t.conf:1: value 65536 out of range 1..65535" },
+		{ "port 99999999999999999999",
+		    "t.conf:1: value 99999999999999999999 out of range 1..65535" },
+		{ "ratio 0.49", "t.conf:1: value 0.49 out of range 0.5..2" },
+		{ "ratio 2.01", "t.conf:1: value 2.01 out of range 0.5..2" },
+		{ "ratio nan", "t.conf:1: 'nan' is not a number" },
+		{ "ratio 1s", "t.conf:1: '1s' is not a number" },
+		{ "wait 999ms", "t.conf:1: '999ms' is out of range (1 s to 60 s)" },
+		{ "wait 60001ms", "t.conf:1: '60001ms' is out of range (1 s to 60 s)" },
+		{ "wait 1h", "t.conf:1: '1h' is out of range (1 s to 60 s)" },
+		{ "wait 1.5s", "t.conf:1: '1.5s' is not a duration (like 30s, 250ms, 5m, 2h, 1d)" },
+		{ "wait 99999999999999999999d",
+		    "t.conf:1: duration 99999999999999999999d too large" },
+		{ "flag maybe", "t.conf:1: 'maybe' is not yes or no" },
+		{ "flag", "t.conf:1: 'flag' needs 1 argument" },
+		{ "name abcdefgh", "t.conf:1: 'abcdefgh...' is too long (at most 7 bytes)" },
+		{ "word aBc", "t.conf:1: 'B' is not a lowercase letter" },
+		{ "word abcdefghij", "t.conf:1: 'abcdefghij...' is too long (at most 7 bytes)" },
+		/* The check comes before the length. */
+		{ "word ABCDEFGHIJ", "t.conf:1: 'A' is not a lowercase letter" },
+		{ "custom", "t.conf:1: 'custom' needs 1 to 2 arguments" },
+		{ "custom a b c", "t.conf:1: 'custom' needs 1 to 2 arguments" },
+		{ "custom no", "t.conf:1: custom says no" },
+		{ "sub a b", "t.conf:1: 'sub' needs 0 to 1 arguments" },
+		{ "subs", "t.conf:1: unknown directive 'subs'" },
+		{ "count 3\n\n# three\n  count 11", "t.conf:4: value 11 out of range 2..9" },
+		{ "wrong-size 1",
+		    "t.conf:1: 'wrong-size': the table gives it a member of the wrong size" },
+	};
+	struct sample s;
+	char err[CFG_ERRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (parse_sample(cases[i].text, &s, err, sizeof(err)) != -1)
+			fail_msg("'%s' was accepted", cases[i].text);
+		if (strcmp(err, cases[i].want_err) != 0)
+			fail_msg("'%s': got \"%s\", want \"%s\"", cases[i].text, err,
+			    cases[i].want_err);
+	}
+}
+
+/* A refused value leaves what an earlier line stored, and nothing after
+ * the bad line is read. */
+static void test_fields_refused_value_stores_nothing(void **state)
+{
+	struct sample s;
+	char err[CFG_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse_sample("count 3\nport 7\nname ok\n"
+				      "count 10\nport 0\nname toolongname\nflag maybe\nwait 0\n"
+				      "word X\n", &s, err, sizeof(err)), -1);
+	assert_string_equal(err, "t.conf:4: value 10 out of range 2..9");
+	assert_int_equal(s.count, 3);
+	assert_int_equal(s.port, 7);
+	assert_string_equal(s.name, "ok");
+	assert_false(s.flag);
+	assert_true(s.wait_ms == 0);
+	assert_string_equal(s.word, "");
+}
+
+static void test_fields_include(void **state)
+{
+	char path[PATH_MAX * 2], err[CFG_ERRLEN], want[PATH_MAX * 2 + 64];
+	struct sample s;
+
+	(void)state;
+	put("typed.conf", "count 3\ninclude typed-inc.conf\nname after\n");
+	put("typed-inc.conf", "port 9\n\ncount 4\n");
+	put("typed-bad.conf", "include typed-inc.conf\ninclude typed-worse.conf\n");
+	put("typed-worse.conf", "port 9\nratio 3\n");
+	memset(&s, 0, sizeof(s));
+	snprintf(path, sizeof(path), "%s/typed.conf", tmpdir);
+	assert_int_equal(cfg_parse_fields_file(path, fields, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.count, 4);
+	assert_int_equal(s.port, 9);
+	assert_string_equal(s.name, "after");
+
+	snprintf(path, sizeof(path), "%s/typed-bad.conf", tmpdir);
+	assert_int_equal(cfg_parse_fields_file(path, fields, &s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s/typed-worse.conf:2: value 3 out of range 0.5..2", tmpdir);
+	assert_string_equal(err, want);
+
+	snprintf(path, sizeof(path), "%s/typed-none.conf", tmpdir);
+	assert_int_equal(cfg_parse_fields_file(path, fields, &s, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s/typed-none.conf: No such file or directory", tmpdir);
+	assert_string_equal(err, want);
+}
+
+/*
  * Value helpers.
  */
 
@@ -666,6 +909,10 @@ int main(void)
 		cmocka_unit_test(test_include_errors),
 		cmocka_unit_test(test_include_overridden),
 		cmocka_unit_test(test_file_size_limit),
+		cmocka_unit_test(test_fields_good),
+		cmocka_unit_test(test_fields_bad),
+		cmocka_unit_test(test_fields_refused_value_stores_nothing),
+		cmocka_unit_test(test_fields_include),
 		cmocka_unit_test(test_cfg_uint),
 		cmocka_unit_test(test_cfg_double),
 		cmocka_unit_test(test_cfg_bool),

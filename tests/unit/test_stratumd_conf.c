@@ -9,6 +9,8 @@
 #include <cmocka.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config.h"
@@ -227,6 +229,161 @@ test_upstream_lines(void **state)
 	assert_int_equal(c.upstream[0].maxsources, 4);
 }
 
+/*
+ * Every directive that stores one value: where it lands, and each end of
+ * its range, just inside and just outside (the ranges written out, as the
+ * contract they are).
+ */
+#define OFF(member) offsetof(struct stratumd_conf, member)
+
+static void
+test_simple_directives_store_their_value(void **state)
+{
+	static const struct {
+		const char *lines;	/* after "gps /dev/gps0"; the last is looked at */
+		size_t off;
+		char kind;		/* s: string, i: int, u: uint16_t, d: double, b: bool */
+		const char *str;
+		double num;
+	} cases[] = {
+		{ "pps /dev/pps1", OFF(pps_device), 's', "/dev/pps1", 0 },
+		{ "pps-socket /run/p.sock", OFF(pps_socket), 's', "/run/p.sock", 0 },
+		{ "statedir /s", OFF(state_dir), 's', "/s", 0 },
+		{ "statsdir /t", OFF(stats_dir), 's', "/t", 0 },
+		{ "export-sock /run/chrony.sock", OFF(export_sock), 's', "/run/chrony.sock", 0 },
+		{ "user ntp", OFF(user), 's', "ntp", 0 },
+		{ "user a\nuser b", OFF(user), 's', "b", 0 },
+		{ "nmea-delay 0.001", OFF(nmea_delay), 'd', NULL, 0.001 },
+		{ "nmea-delay 0.999", OFF(nmea_delay), 'd', NULL, 0.999 },
+		{ "maxdist 0.001", OFF(sel.maxdist), 'd', NULL, 0.001 },
+		{ "maxdist 16", OFF(sel.maxdist), 'd', NULL, 16 },
+		{ "port 1", OFF(port), 'u', NULL, 1 },
+		{ "port 65535", OFF(port), 'u', NULL, 65535 },
+		{ "minsane 0", OFF(sel.minsane), 'i', NULL, 0 },
+		{ "minsane 64", OFF(sel.minsane), 'i', NULL, 64 },
+		{ "minclock 1", OFF(sel.minclock), 'i', NULL, 1 },
+		{ "maxclock 64\nminclock 64", OFF(sel.minclock), 'i', NULL, 64 },
+		{ "minclock 1\nmaxclock 1", OFF(sel.maxclock), 'i', NULL, 1 },
+		{ "maxclock 64", OFF(sel.maxclock), 'i', NULL, 64 },
+		{ "export-shm 0", OFF(export_shm), 'i', NULL, 0 },
+		{ "export-shm 255", OFF(export_shm), 'i', NULL, 255 },
+		{ "clock-control off", OFF(clock_control), 'b', NULL, 0 },
+		{ "clock-control off\nclock-control TRUE", OFF(clock_control), 'b', NULL, 1 },
+	};
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN], text[512];
+	const char *at = (const char *)&c;
+	uint16_t u;
+	double d;
+	int i;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		snprintf(text, sizeof(text), "gps /dev/gps0\n%s\n", cases[k].lines);
+		err[0] = '\0';
+		if (parse(&c, text, err, sizeof(err)) != 0)
+			fail_msg("'%s': %s", cases[k].lines, err);
+		switch (cases[k].kind) {
+		case 's':
+			if (strcmp(at + cases[k].off, cases[k].str) != 0)
+				fail_msg("'%s': got '%s'", cases[k].lines, at + cases[k].off);
+			break;
+		case 'b':
+			if (*(const bool *)(at + cases[k].off) != (cases[k].num != 0))
+				fail_msg("'%s': wrong bool", cases[k].lines);
+			break;
+		case 'u':
+			memcpy(&u, at + cases[k].off, sizeof(u));
+			if (u != cases[k].num)
+				fail_msg("'%s': got %u", cases[k].lines, (unsigned)u);
+			break;
+		case 'i':
+			memcpy(&i, at + cases[k].off, sizeof(i));
+			if (i != cases[k].num)
+				fail_msg("'%s': got %d", cases[k].lines, i);
+			break;
+		default:
+			memcpy(&d, at + cases[k].off, sizeof(d));
+			if (d != cases[k].num)
+				fail_msg("'%s': got %g", cases[k].lines, d);
+		}
+	}
+}
+
+static void
+test_ranges_and_words_refused(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *err;
+	} cases[] = {
+		{ "nmea-delay 0.0009", "stratumd.conf:2: value 0.0009 out of range 0.001..0.999" },
+		{ "nmea-delay 1", "stratumd.conf:2: value 1 out of range 0.001..0.999" },
+		{ "nmea-delay 350ms", "stratumd.conf:2: '350ms' is not a number" },
+		{ "maxdist 0", "stratumd.conf:2: value 0 out of range 0.001..16" },
+		{ "maxdist 16.01", "stratumd.conf:2: value 16.01 out of range 0.001..16" },
+		{ "port 0", "stratumd.conf:2: value 0 out of range 1..65535" },
+		{ "port 65536", "stratumd.conf:2: value 65536 out of range 1..65535" },
+		{ "port ntp", "stratumd.conf:2: 'ntp' is not a number" },
+		{ "minsane 65", "stratumd.conf:2: value 65 out of range 0..64" },
+		{ "minclock 0", "stratumd.conf:2: value 0 out of range 1..64" },
+		{ "minclock 65", "stratumd.conf:2: value 65 out of range 1..64" },
+		{ "maxclock 0", "stratumd.conf:2: value 0 out of range 1..64" },
+		{ "maxclock 65", "stratumd.conf:2: value 65 out of range 1..64" },
+		{ "export-shm 256", "stratumd.conf:2: value 256 out of range 0..255" },
+		{ "export-shm -1", "stratumd.conf:2: '-1' is not a number" },
+		{ "clock-control maybe", "stratumd.conf:2: 'maybe' is not yes or no" },
+		{ "clock-control", "stratumd.conf:2: 'clock-control' needs 1 argument" },
+		{ "port 1 2", "stratumd.conf:2: 'port' needs 1 argument" },
+		{ "user abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+		    "stratumd.conf:2: 'abcdefghijklmnopqrstuvwxyzabcdefghijklmn...' is too long "
+		    "(at most 63 bytes)" },
+		{ "server", "stratumd.conf:2: 'server' needs 1 to 12 arguments" },
+		{ "peer a.example maxsources 2",
+		    "stratumd.conf:2: 'maxsources' is for pool lines" },
+		{ "pool a.example fast", "stratumd.conf:2: unknown option 'fast' (iburst, prefer, "
+		    "noselect, minpoll, maxpoll, port, maxsources)" },
+		{ "query-ratelimit interval 0",
+		    "stratumd.conf:2: value 0 out of range 0.001..3600" },
+		{ "ratelimit burst 1025", "stratumd.conf:2: value 1025 out of range 1..1024" },
+		{ "makestep 0.1", "stratumd.conf:2: 'makestep' needs 2 arguments" },
+		{ "deny a b", "stratumd.conf:2: 'deny' needs 0 to 1 arguments" },
+	};
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN], text[512];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		snprintf(text, sizeof(text), "gps /dev/gps0\n%s\n", cases[k].line);
+		err[0] = '\0';
+		if (parse(&c, text, err, sizeof(err)) != -1)
+			fail_msg("'%s' was accepted", cases[k].line);
+		if (strcmp(err, cases[k].err) != 0)
+			fail_msg("'%s': got \"%s\", want \"%s\"", cases[k].line, err, cases[k].err);
+	}
+}
+
+/* server, pool and peer share a handler: each line still gets its kind. */
+static void
+test_upstream_kinds(void **state)
+{
+	struct stratumd_conf c;
+	char err[CFG_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&c, "PEER a\nPool b\nserver c\nratelimit off\n"
+	    "Query-Ratelimit burst 3\n", err, sizeof(err)), 0);
+	assert_int_equal(c.nupstream, 3);
+	assert_int_equal(c.upstream[0].kind, UPSTREAM_PEER);
+	assert_int_equal(c.upstream[1].kind, UPSTREAM_POOL);
+	assert_int_equal(c.upstream[1].maxsources, STRATUMD_POOL_DEFAULT);
+	assert_int_equal(c.upstream[2].kind, UPSTREAM_SERVER);
+	assert_false(c.ratelimit);
+	assert_true(c.query_ratelimit);
+	assert_int_equal(c.query_rl.burst, 3);
+	assert_int_equal(c.rl.burst, 16);
+}
+
 int
 main(void)
 {
@@ -236,6 +393,9 @@ main(void)
 		cmocka_unit_test(test_query_ratelimit),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_upstream_lines),
+		cmocka_unit_test(test_simple_directives_store_their_value),
+		cmocka_unit_test(test_ranges_and_words_refused),
+		cmocka_unit_test(test_upstream_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
