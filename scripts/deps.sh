@@ -11,11 +11,11 @@ Linux)
 	build="make gcc libc6-dev pps-tools libssl-dev libcurl4-openssl-dev libqrencode-dev"
 	# ntpsec-ntpviz only recommends ntpsec (which would remove chrony):
 	# it stays beside chrony thanks to --no-install-recommends below.
-	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools openssh-client openssh-server zbar-tools ppp ntpsec-ntpviz"
+	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools openssh-client openssh-server zbar-tools ppp ntpsec-ntpviz prometheus prometheus-node-exporter"
 	;;
 FreeBSD)
 	build="gmake curl libqrencode"
-	check="$build cmocka llvm gpsd socat chrony python3 zbar"
+	check="$build cmocka llvm gpsd socat chrony python3 zbar prometheus2 node_exporter"
 	;;
 *)
 	echo "deps: unsupported system $(uname -s)" >&2; exit 1 ;;

@@ -1,6 +1,7 @@
 /*
  * stratumd.conf: directives, defaults and their checks.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -29,6 +30,7 @@ conf_defaults(struct stratumd_conf *c)
 	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/stratumd");
 	snprintf(c->control_path, sizeof(c->control_path), "/run/stratumd/control.sock");
 	c->export_shm = -1;
+	c->metrics_interval = 15;
 }
 
 static int
@@ -393,6 +395,23 @@ d_control(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return cfg_string(l->argv[3], c->control_group, sizeof(c->control_group), err, errlen);
 }
 
+/* metrics-listen ADDRESS:PORT, numeric, a real port. */
+static int
+metrics_addr(const char *s, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (httpsrv_parse_addr(s, &ss, &len, err, errlen) == -1)
+		return -1;
+	if ((ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+		((struct sockaddr_in6 *)&ss)->sin6_port) == 0) {
+		snprintf(err, errlen, "%s: the port must be 1 to 65535", s);
+		return -1;
+	}
+	return 0;
+}
+
 #define AT(member) CFG_AT(struct stratumd_conf, member)
 
 static const struct cfg_field directives[] = {
@@ -426,6 +445,9 @@ static const struct cfg_field directives[] = {
 	{ "export-sock", CFG_STRING, AT(export_sock) },
 	{ "export-shm", CFG_INT, AT(export_shm), 0, 255 },
 	{ "user", CFG_STRING, AT(user) },
+	{ "metrics-listen", CFG_STRING, AT(metrics_listen), .check = metrics_addr },
+	{ "metrics-textfile", CFG_STRING, AT(metrics_textfile) },
+	{ "metrics-interval", CFG_DOUBLE, AT(metrics_interval), 1, 3600 },
 	{ .name = NULL },
 };
 

@@ -61,6 +61,7 @@ on_tick(void *arg)
 	sources_tick(sd);
 	leap_tick(sd);
 	sync_tick(sd);
+	web_tick(sd);
 	ev_timer_add(sd->ev, TICK_MS, on_tick, sd);
 }
 
@@ -198,7 +199,7 @@ main(int argc, char **argv)
 	setup_server(&sd);
 	if (sources_open(&sd) == -1)
 		fatalx("ntp: cannot ask upstream servers");
-	if (control_open(&sd) == -1 || export_open(&sd) == -1)
+	if (control_open(&sd) == -1 || export_open(&sd) == -1 || web_open(&sd) == -1)
 		fatalx("cannot start");
 	if (sd.conf.user[0] != '\0' && geteuid() == 0) {
 		if (privdrop(sd.conf.user, sd.conf.clock_control, err, sizeof(err)) == -1)
@@ -217,6 +218,7 @@ main(int argc, char **argv)
 	if (sd.have_gps)
 		gps_close(&sd);
 	control_close(&sd);
+	web_close(&sd);
 	export_close(&sd);
 	ntps_close(&sd.server);
 	rl_free(sd.rl);

@@ -881,40 +881,56 @@ sources_steering(const struct stratumd *sd)
 	return ss->steering >= 0 ? &ss->src[ss->steering] : NULL;
 }
 
+void
+sources_view(const struct stratumd *sd, int i, struct source_view *v)
+{
+	const struct source *s = &sd->sources.src[i];
+	bool ntp = s->kind == SOURCE_NTP;
+	const struct filter *f = ntp ? &s->assoc.filter : &s->rfilter;
+	double now = sources_now(), last = ntp ? s->assoc.last_rx : s->rlast;
+
+	v->src = s;
+	v->kind = ntp ? (sd->conf.upstream[s->up].kind == UPSTREAM_PEER ? "peer" :
+	    sd->conf.upstream[s->up].kind == UPSTREAM_POOL ? "pool" : "server") :
+	    source_kind_name(s->kind);
+	v->tally = sel_tally_char(s->sel.tally);
+	v->stratum = ntp ? s->assoc.stratum : 0;
+	v->reach = ntp ? s->assoc.reach : s->rreach;
+	v->poll = ntp ? assoc_poll_interval(&s->assoc) : fp_pow2(REFSOURCE_POLL);
+	v->when = last >= 0 ? now - last : -1;
+	v->have_sample = f->t >= 0;
+	v->offset = f->t >= 0 ? f->offset : 0;
+	v->delay = f->t >= 0 ? f->delay : 0;
+	v->jitter = f->t >= 0 ? f->jitter : 0;
+	v->dispersion = filter_disp_at(f, now);
+}
+
 int
 sources_peers_json(struct stratumd *sd, struct jsonw *w)
 {
-	const struct stratumd_sources *ss = &sd->sources;
-	double now = sources_now();
+	struct source_view v;
 
 	jsonw_begin_array(w, "sources");
-	for (int i = 0; i < ss->n; i++) {
-		const struct source *s = &ss->src[i];
-		bool ntp = s->kind == SOURCE_NTP;
-		const struct filter *f = ntp ? &s->assoc.filter : &s->rfilter;
-		char tally = sel_tally_char(s->sel.tally);
-
+	for (int i = 0; i < sd->sources.n; i++) {
+		sources_view(sd, i, &v);
 		jsonw_begin(w, NULL);
-		jsonw_int(w, "associd", s->associd);
-		jsonw_str(w, "name", s->name);
-		jsonw_str(w, "address", s->addr_text);
-		jsonw_str(w, "kind", ntp ? (sd->conf.upstream[s->up].kind == UPSTREAM_PEER ?
-		    "peer" : sd->conf.upstream[s->up].kind == UPSTREAM_POOL ? "pool" :
-		    "server") : source_kind_name(s->kind));
-		jsonw_strn(w, "tally", &tally, 1);
-		jsonw_str(w, "unfit", s->sel.unfit == SEL_FIT ? "" : sel_unfit_name(s->sel.unfit));
-		jsonw_int(w, "stratum", ntp ? s->assoc.stratum : 0);
-		jsonw_int(w, "reach", ntp ? s->assoc.reach : s->rreach);
-		jsonw_double(w, "poll", ntp ? assoc_poll_interval(&s->assoc) :
-		    fp_pow2(REFSOURCE_POLL), 0);
-		double last = ntp ? s->assoc.last_rx : s->rlast;
-		jsonw_double(w, "when", last >= 0 ? now - last : -1, 0);
-		jsonw_double(w, "offset", f->t >= 0 ? f->offset : 0, 9);
-		jsonw_double(w, "delay", f->t >= 0 ? f->delay : 0, 9);
-		jsonw_double(w, "jitter", f->t >= 0 ? f->jitter : 0, 9);
-		jsonw_double(w, "dispersion", filter_disp_at(f, now), 9);
-		jsonw_bool(w, "prefer", s->prefer);
-		jsonw_bool(w, "noselect", s->noselect);
+		jsonw_int(w, "associd", v.src->associd);
+		jsonw_str(w, "name", v.src->name);
+		jsonw_str(w, "address", v.src->addr_text);
+		jsonw_str(w, "kind", v.kind);
+		jsonw_strn(w, "tally", &v.tally, 1);
+		jsonw_str(w, "unfit",
+		    v.src->sel.unfit == SEL_FIT ? "" : sel_unfit_name(v.src->sel.unfit));
+		jsonw_int(w, "stratum", v.stratum);
+		jsonw_int(w, "reach", v.reach);
+		jsonw_double(w, "poll", v.poll, 0);
+		jsonw_double(w, "when", v.when, 0);
+		jsonw_double(w, "offset", v.offset, 9);
+		jsonw_double(w, "delay", v.delay, 9);
+		jsonw_double(w, "jitter", v.jitter, 9);
+		jsonw_double(w, "dispersion", v.dispersion, 9);
+		jsonw_bool(w, "prefer", v.src->prefer);
+		jsonw_bool(w, "noselect", v.src->noselect);
 		jsonw_end(w);
 	}
 	jsonw_end(w);

@@ -28,6 +28,7 @@
 #include "ctlsrv.h"
 #include "discipline.h"
 #include "evloop.h"
+#include "httpsrv.h"
 #include "jsonw.h"
 #include "leapfile.h"
 #include "mode6.h"
@@ -109,6 +110,10 @@ struct stratumd_conf {
 	int export_shm;             /* -1: none */
 	char user[64];              /* drop to this user; "" stays root */
 	char leapfile[CONF_PATH];   /* leap-seconds.list; "" none */
+	/* metrics (web.c) */
+	char metrics_listen[64];    /* "ADDR:PORT"; "" no HTTP */
+	char metrics_textfile[CONF_PATH]; /* for node_exporter; "" none */
+	double metrics_interval;    /* s between textfile writes */
 };
 
 struct stratumd_gps {
@@ -180,6 +185,19 @@ struct source {
 	int nevents, event;
 };
 
+/* A source as `outpost peers` and the metrics show it (sources_view). */
+struct source_view {
+	const struct source *src;
+	const char *kind;           /* "server", "pool", "peer", "pps", "nmea" */
+	char tally;                 /* ntpq's: '*', '+', 'x', ... */
+	int stratum;                /* 0 for the receiver's */
+	int reach;
+	double poll;                /* s */
+	double when;                /* s since its last sample; -1 none */
+	bool have_sample;
+	double offset, delay, jitter, dispersion; /* s; offset reference - local */
+};
+
 struct stratumd_sources {
 	struct source src[STRATUMD_MAX_SOURCES];
 	int n;
@@ -234,6 +252,9 @@ struct stratumd {
 	struct rl_table *query_rl;  /* NULL: mode 6 not limited */
 	uint64_t query_limited;     /* mode 6 requests dropped by it */
 	struct ctlsrv *control;
+	struct httpsrv *web;        /* NULL: no metrics-listen */
+	double textfile_next;       /* monotonic s of the next metrics-textfile */
+	bool textfile_failing;      /* its failure was logged */
 	int export_fd;
 	struct shm_export shm;
 	bool shm_open;
@@ -270,6 +291,7 @@ enum ntp_leap sources_leap(struct stratumd *sd);
 double sources_now(void);
 struct source *sources_by_associd(struct stratumd *sd, uint16_t associd);
 const char *source_kind_name(enum source_kind k);
+void sources_view(const struct stratumd *sd, int i, struct source_view *v);
 int sources_peers_json(struct stratumd *sd, struct jsonw *w);
 
 /* leap.c */
@@ -305,6 +327,14 @@ int8_t sync_measure_precision(void);
 int control_open(struct stratumd *sd);
 void control_close(struct stratumd *sd);
 int control_status_json(struct stratumd *sd, char *buf, size_t len);
+
+/* metrics.c: Prometheus text (promtext.h) into b; -1 if it did not fit. */
+int metrics_text(struct stratumd *sd, struct strbuf *b);
+
+/* web.c: /metrics over HTTP, and the textfile for node_exporter. */
+int web_open(struct stratumd *sd);
+void web_close(struct stratumd *sd);
+void web_tick(struct stratumd *sd);
 
 /* stats.c */
 void stats_loop(struct stratumd *sd, const struct disc_status *st);
