@@ -91,30 +91,34 @@ median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Mean of the window after dropping points far from its median: robust to
- * the odd burst delayed by a busy receiver or a lost edge, and more precise
- * than the median for the Gaussian timing jitter of the rest. */
+double
+refclock_robust_mean(const double *cal, int n)
+{
+	double v[REFCLOCK_CAL_WINDOW], dev[REFCLOCK_CAL_WINDOW], sum = 0;
+	int k = 0;
+
+	if (n <= 0 || n > REFCLOCK_CAL_WINDOW)
+		return 0;
+	memcpy(v, cal, sizeof(v[0]) * (size_t)n);
+	double med = median(v, n);
+	for (int i = 0; i < n; i++)
+		dev[i] = fabs(cal[i] - med);
+	double limit = fp_max(4 * median(dev, n), 0.020);
+	for (int i = 0; i < n; i++) {
+		if (fabs(cal[i] - med) <= limit) {
+			sum += cal[i];
+			k++;
+		}
+	}
+	return sum / k;
+}
+
 static void
 update_delay(struct refclock *rc)
 {
-	double v[REFCLOCK_CAL_WINDOW], dev[REFCLOCK_CAL_WINDOW], keep[REFCLOCK_CAL_WINDOW];
-	int n = rc->ncal, k = 0;
-
-	if (n < rc->conf.min_cal)
+	if (rc->ncal < rc->conf.min_cal)
 		return;
-	memcpy(v, rc->cal, sizeof(v[0]) * (size_t)n);
-	double med = median(v, n);
-	for (int i = 0; i < n; i++)
-		dev[i] = fabs(rc->cal[i] - med);
-	double mad = median(dev, n);
-	double limit = fp_max(4 * mad, 0.020);
-	for (int i = 0; i < n; i++)
-		if (fabs(rc->cal[i] - med) <= limit)
-			keep[k++] = rc->cal[i];
-	double sum = 0;
-	for (int i = 0; i < k; i++)
-		sum += keep[i];
-	rc->delay = sum / k;
+	rc->delay = refclock_robust_mean(rc->cal, rc->ncal);
 	rc->have_delay = true;
 }
 

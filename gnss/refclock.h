@@ -105,6 +105,14 @@ bool refclock_nmea(struct refclock *rc, const struct nmea_msg *msg, struct times
 /* A PPS edge at local time t.  Returns true with a PPS sample when locked. */
 bool refclock_pps(struct refclock *rc, struct timespec t, struct refclock_sample *out);
 
+/* The calibration's estimator: the mean of v[0..n) (n at most
+ * REFCLOCK_CAL_WINDOW) without the points more than 4 MADs, and at least
+ * 20 ms, from their median: robust to the odd burst delayed by a busy
+ * receiver or a lost edge, and more precise than the median for the timing
+ * jitter of the rest.  0 when n is out of range.  gpssim applies it to what
+ * it actually sent, so that tests compare like with like. */
+double refclock_robust_mean(const double *v, int n);
+
 /* The calibrated delay D; false while unknown. */
 bool refclock_delay(const struct refclock *rc, double *delay);
 

@@ -36,6 +36,7 @@
 #include "mtk.h"
 #include "nmea.h"
 #include "ppsgen.h"
+#include "refclock.h"
 #include "pty.h"
 #include "simctl.h"
 #include "simmain.h"
@@ -82,9 +83,13 @@ struct sim {
 	ev_timer_id presence_timer;
 	int64_t delay_ms;           /* after the second edge, at 1 Hz */
 	/* How late each burst's first character was whole at the host's end:
-	 * the host's calibration sees it as part of the delay (nmea_seen). */
-	double late_sum;            /* s, over every burst since the start */
-	unsigned long nlate;
+	 * the host's calibration sees it as part of the delay (nmea_seen).
+	 * Kept as the host keeps its measurements: only bursts a host heard,
+	 * not the first after it opened the port (it may have come in
+	 * mid-burst), the last REFCLOCK_CAL_WINDOW. */
+	double late[REFCLOCK_CAL_WINDOW]; /* s */
+	int nlate, late_next;
+	bool late_skip;             /* the next burst is the first heard */
 	int64_t planned;            /* the epoch (UTC ms) the timer is set for */
 	struct timespec planned_start; /* monotonic: when its burst is due */
 	ev_timer_id epoch_timer;
@@ -259,21 +264,30 @@ note_first(struct sim *s, struct timespec now, size_t n)
 {
 	double ct = 10.0 / s->mtk.baud;
 
-	s->late_sum += ts_to_double(ts_sub(now, s->tx.fresh_start)) - (double)n * ct;
-	s->nlate++;
+	if (!s->host)
+		return;
+	if (s->late_skip) {
+		s->late_skip = false;
+		return;
+	}
+	s->late[s->late_next] = ts_to_double(ts_sub(now, s->tx.fresh_start)) - (double)n * ct;
+	s->late_next = (s->late_next + 1) % REFCLOCK_CAL_WINDOW;
+	if (s->nlate < REFCLOCK_CAL_WINDOW)
+		s->nlate++;
 }
 
 static int64_t epoch_delay(const struct sim *s);
 
-/* The delay the host can have measured: from the edge to the first
- * character whole, the mean over the bursts so far; 0 before any. */
+/* The delay the host can have measured: from the edge to the start of the
+ * burst's first character, which a host finds by counting back from when
+ * it read it (a character time per byte), by the host's own rule
+ * (refclock_robust_mean) over the bursts it heard; 0 before any. */
 static double
 nmea_seen(const struct sim *s)
 {
 	if (s->nlate == 0)
 		return 0;
-	return (double)epoch_delay(s) / 1000.0 + 10.0 / s->mtk.baud +
-	    s->late_sum / (double)s->nlate;
+	return (double)epoch_delay(s) / 1000.0 + refclock_robust_mean(s->late, s->nlate);
 }
 
 /* The line starts sending at start (monotonic; now at the latest): the
@@ -623,6 +637,7 @@ on_presence(void *arg)
 	}
 	log_info("host opened %s", s->slave);
 	s->host = true;
+	s->late_skip = true;
 	nmea_lexer_init(&s->lx);
 	if (ev_fd_add(s->loop, s->master, POLLIN, on_read, s) < 0)
 		fatal("ev_fd_add");

@@ -64,12 +64,19 @@ expect_eq "owned by the console group" "$GROUP" "$(stat -c %G "$RUN/router.sock"
 expect_eq "its directory is mode 750" 750 "$(stat -c %a "$RUN")"
 
 # --- (a) nobody attached: the boot log and a panic are kept
+# routersim boots when a host opens its port, and oobd's opening flushes
+# what came before it was set up: a loaded machine can put the boot log
+# in that gap.  Once oobd says the line is open, boot the router again.
+check "(a) oobd says the line is open" wait_for 20 grep -q "console router: .* is open" "$T/oobd.err"
+expect_eq "(a) the router boots" ok "$(ctl boot)"
 check "(a) the boot log is in the log, stamped" wait_for 10 \
 	grep -qE '^20[0-9-]{8}T[0-9:.]{12}Z Starting kernel \.\.\.' "$LOG"
 check "(a) the login prompt too" wait_for 5 log_has "Z router login: "
+boots=$(grep -c 'Starting kernel' "$LOG")
 expect_eq "(a) panic" ok "$(ctl panic)"
 check "(a) the panic is in the log" wait_for 5 log_has "Z [ 4711.007901] Kernel panic - not syncing"
-check "(a) and the reboot after it" wait_for 5 test "$(grep -c 'Starting kernel' "$LOG")" -eq 2
+kernel_starts() { test "$(grep -c 'Starting kernel' "$LOG")" -eq "$1"; }
+check "(a) and the reboot after it" wait_for 5 kernel_starts $((boots + 1))
 check "(a) the line is open and marked" log_has "[-- console server started: $T/ttyUSB0 57600 8N1 --]"
 
 # --- (b) a viewer and a writer at once; NAME may be left out
