@@ -70,6 +70,9 @@ stratumd_SRC    := $(call platform_filter,$(wildcard stratumd/*.c))
 stratumd_MAIN   := stratumd/main.c
 oobd_SRC        := $(call platform_filter,$(wildcard oobd/*.c))
 oobd_MAIN       := oobd/main.c
+# c-ares for the DNS lookups over the cellular link (oobd/dns.c): Debian
+# libc-ares-dev, FreeBSD dns/c-ares.
+oobd_LIBS       := -lcares
 # OOBD_STATIC=1 links oobd as a static PIE (Linux, glibc): its resident set is then only
 # the libc code it uses (see bench/activation.bench.sh for the figures), at
 # the price of pages no other process shares.  glibc's linker warns that

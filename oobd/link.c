@@ -1,14 +1,14 @@
 /*
- * link: interface state, host routes, the egress probe and the stub
- * resolver over the cellular interface (see link.h).  What differs between
- * Linux and FreeBSD (counters, the routing socket, tying a socket to an
- * interface) is in link_linux.c and link_freebsd.c.
+ * link: interface state, host routes and the egress probe over the
+ * cellular interface (see link.h).  What differs between Linux and FreeBSD
+ * (counters, the routing socket, tying a socket to an interface) is in
+ * link_linux.c and link_freebsd.c.
  *
- * A probe or resolution is one socket and one timer in the caller's loop.
- * Failures found while starting are staged in the object and reported
- * from a 0 ms timer, so a callback never runs inside *_start; every
- * report goes through one function that frees the object first, so the
- * callback may start the next probe or tear everything down.
+ * A probe is one socket and one timer in the caller's loop.  Failures
+ * found while starting are staged in the object and reported from a 0 ms
+ * timer, so a callback never runs inside link_probe_start; every report
+ * goes through one function that frees the object first, so the callback
+ * may start the next probe or tear everything down.
  */
 #include "link.h"
 
@@ -23,10 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dns.h"
 #include "tsmath.h"
-
-#define LINK_DNS_TRIES 2
 
 static bool
 valid_ifname(const char *name)
@@ -120,17 +117,16 @@ link_route_del(struct in_addr dest, struct in_addr gw, const char *ifname, char 
 	return route_change(false, dest, gw, ifname, err, errlen);
 }
 
-/* A socket of the given type, nonblocking, tied to ifname and bound to an
- * ephemeral port, connected (TCP: connecting) to dest:port.  Returns the
- * fd, or -1 with errno and err. */
+/* A TCP socket, nonblocking, tied to ifname and bound to an ephemeral
+ * port, connecting to dest:port.  Returns the fd, or -1 with errno and
+ * err. */
 static int
-open_tied(int type, const char *ifname, struct in_addr dest, uint16_t port, char *err,
-    size_t errlen)
+open_tied(const char *ifname, struct in_addr dest, uint16_t port, char *err, size_t errlen)
 {
 	struct sockaddr_in sin;
 	int fd, e;
 
-	fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
 		e = errno;
 		snprintf(err, errlen, "socket: %s", strerror(e));
@@ -379,7 +375,7 @@ probe_begin(struct link_probe *p)
 {
 	char why[LINK_ERRLEN];
 
-	p->fd = open_tied(SOCK_STREAM, p->ifname, p->dest, p->port, why, sizeof(why));
+	p->fd = open_tied(p->ifname, p->dest, p->port, why, sizeof(why));
 	if (p->fd == -1) {
 		probe_set(p, probe_status_of(errno), errno, "%s", why);
 		return probe_defer(p);
@@ -428,240 +424,4 @@ link_probe_cancel(struct link_probe *p)
 {
 	if (p != NULL)
 		probe_free(p);
-}
-
-/* --- DNS over the link --- */
-
-struct link_resolve {
-	struct ev_loop *loop;
-	int fd;
-	ev_timer_id timer;
-	link_resolve_cb cb;
-	void *arg;
-	char ifname[IFNAMSIZ];
-	char name[DNS_MAX_NAME + 1];
-	struct in_addr server;
-	uint16_t port;
-	int timeout_ms;
-	int tries;
-	bool staged; /* res holds the outcome; the timer reports it */
-	uint16_t id;
-	uint8_t query[DNS_MAX_MESSAGE];
-	size_t qlen;
-	struct link_resolve_result res;
-};
-
-static void resolve_fail(struct link_resolve *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Stage a failure; the message names the interface and server. */
-static void
-resolve_fail(struct link_resolve *r, const char *fmt, ...)
-{
-	char what[LINK_ERRLEN], server[INET_ADDRSTRLEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	inet_ntop(AF_INET, &r->server, server, sizeof(server));
-	r->res.ok = false;
-	r->res.naddr = 0;
-	snprintf(r->res.msg, sizeof(r->res.msg), "%s: DNS %s:%u: %.200s", r->ifname, server,
-	    r->port, what);
-	r->staged = true;
-}
-
-static void
-resolve_free(struct link_resolve *r)
-{
-	if (r->fd != -1) {
-		ev_fd_del(r->loop, r->fd);
-		close(r->fd);
-	}
-	ev_timer_cancel(r->loop, r->timer);
-	free(r);
-}
-
-static void
-resolve_finish(struct link_resolve *r)
-{
-	struct link_resolve_result res = r->res;
-	link_resolve_cb cb = r->cb;
-	void *arg = r->arg;
-
-	resolve_free(r);
-	cb(&res, arg);
-}
-
-static int
-resolve_send(struct link_resolve *r)
-{
-	r->tries++;
-	if (send(r->fd, r->query, r->qlen, 0) == -1 && errno != EAGAIN && errno != EWOULDBLOCK) {
-		resolve_fail(r, "%s: %s", r->name, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-resolve_on_timer(void *arg)
-{
-	struct link_resolve *r = arg;
-
-	r->timer = 0;
-	if (!r->staged && r->tries < LINK_DNS_TRIES) {
-		if (resolve_send(r) == 0) {
-			r->timer = ev_timer_add(r->loop, r->timeout_ms, resolve_on_timer, r);
-			if (r->timer != 0)
-				return;
-			resolve_fail(r, "event loop: %s", strerror(errno));
-		}
-	} else if (!r->staged) {
-		resolve_fail(r, "%s: no answer in %d tries of %d ms", r->name, r->tries,
-		    r->timeout_ms);
-	}
-	resolve_finish(r);
-}
-
-/* One datagram: true once decided (result set). */
-static bool
-resolve_take(struct link_resolve *r, const uint8_t *buf, size_t len)
-{
-	char why[LINK_ERRLEN];
-	int n;
-
-	n = dns_parse_a_response(buf, len, r->id, r->name, r->res.addr, LINK_MAX_ADDRS, why,
-	    sizeof(why));
-	if (n == DNS_NOT_OURS)
-		return false;
-	if (n < 0) {
-		resolve_fail(r, "%s", why);
-		return true;
-	}
-	r->res.ok = true;
-	r->res.naddr = n;
-	return true;
-}
-
-static void
-resolve_on_fd(int fd, short revents, void *arg)
-{
-	struct link_resolve *r = arg;
-	uint8_t buf[1500];
-	ssize_t n;
-
-	(void)revents;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-				return;
-			/* a connected UDP socket hears ICMP port unreachable */
-			resolve_fail(r, "%s: %s", r->name, strerror(errno));
-			break;
-		}
-		if (resolve_take(r, buf, (size_t)n))
-			break;
-	}
-	resolve_finish(r);
-}
-
-static void
-resolve_defer(struct link_resolve *r)
-{
-	ev_timer_cancel(r->loop, r->timer);
-	r->timer = ev_timer_add(r->loop, 0, resolve_on_timer, r);
-}
-
-/* Open, connect and send; failures are staged and reported soon. */
-static void
-resolve_begin(struct link_resolve *r)
-{
-	char why[LINK_ERRLEN];
-
-	r->fd = open_tied(SOCK_DGRAM, r->ifname, r->server, r->port, why, sizeof(why));
-	if (r->fd == -1) {
-		resolve_fail(r, "%s", why);
-		resolve_defer(r);
-		return;
-	}
-	if (ev_fd_add(r->loop, r->fd, POLLIN, resolve_on_fd, r) == -1) {
-		resolve_fail(r, "event loop: %s", strerror(errno));
-		resolve_defer(r);
-		return;
-	}
-	if (resolve_send(r) == -1)
-		resolve_defer(r);
-	else
-		r->timer = ev_timer_add(r->loop, r->timeout_ms, resolve_on_timer, r);
-}
-
-/* A literal needs no query: its answer is reported from the loop. */
-static void
-resolve_literal(struct link_resolve *r, struct in_addr a)
-{
-	r->res.ok = true;
-	r->res.naddr = 1;
-	r->res.addr[0] = a;
-	r->staged = true;
-	resolve_defer(r);
-}
-
-struct link_resolve *
-link_resolve_start(struct ev_loop *loop, const struct link_resolve_conf *conf,
-    link_resolve_cb cb, void *arg, char *err, size_t errlen)
-{
-	struct link_resolve *r;
-	struct in_addr literal;
-	char why[LINK_ERRLEN];
-	int qlen;
-
-	if (!valid_ifname(conf->ifname) || conf->name == NULL || conf->timeout_ms <= 0 ||
-	    cb == NULL || strlen(conf->name) > DNS_MAX_NAME) {
-		snprintf(err, errlen, "resolve: bad interface, name or timeout");
-		return NULL;
-	}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		snprintf(err, errlen, "resolve: %s", strerror(errno));
-		return NULL;
-	}
-	r->loop = loop;
-	r->fd = -1;
-	r->cb = cb;
-	r->arg = arg;
-	snprintf(r->ifname, sizeof(r->ifname), "%s", conf->ifname);
-	snprintf(r->name, sizeof(r->name), "%s", conf->name);
-	r->server = conf->server;
-	r->port = conf->port != 0 ? conf->port : DNS_PORT;
-	r->timeout_ms = conf->timeout_ms;
-	if (inet_pton(AF_INET, conf->name, &literal) == 1) {
-		resolve_literal(r, literal);
-	} else if (getentropy(&r->id, sizeof(r->id)) == -1) {
-		snprintf(err, errlen, "resolve: getentropy: %s", strerror(errno));
-		resolve_free(r);
-		return NULL;
-	} else if ((qlen = dns_build_a_query(r->query, sizeof(r->query), r->id, r->name, why,
-			sizeof(why))) == -1) {
-		snprintf(err, errlen, "resolve: %s", why);
-		resolve_free(r);
-		return NULL;
-	} else {
-		r->qlen = (size_t)qlen;
-		resolve_begin(r);
-	}
-	if (r->timer == 0) {
-		snprintf(err, errlen, "resolve: event loop: %s", strerror(errno));
-		resolve_free(r);
-		return NULL;
-	}
-	return r;
-}
-
-void
-link_resolve_cancel(struct link_resolve *r)
-{
-	if (r != NULL)
-		resolve_free(r);
 }

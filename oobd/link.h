@@ -25,11 +25,9 @@
  *    line the server sends must start with a given prefix ("SSH-2.0-"),
  *    which proves the relay itself answered, not a captive portal.
  *
- *  - The stub resolver.  link_resolve_start() asks one DNS server (the
- *    carrier's, from the configuration or from pppd) for a name's IPv4
- *    addresses with one UDP query from a socket tied to the interface,
- *    sent again once if no answer comes in time (dns.h reads the answer).
- *    A name that is an IPv4 literal is its own answer, with no query.
+ *  - Sockets tied to the interface for others: link_sys_tied() says
+ *    whether one is, so that the DNS lookups over the link (dns.h, whose
+ *    sockets c-ares opens) refuse a socket that is not.
  *
  * "Tied to the interface": on Linux SO_BINDTODEVICE (any user since Linux
  * 5.7; before that root or CAP_NET_RAW).  With it the kernel only uses
@@ -42,11 +40,11 @@
  * Route changes need root (CAP_NET_ADMIN on Linux): make them before
  * dropping privileges, or keep a privileged helper for them.
  *
- * Probes and resolutions never block: they run in the caller's event loop
- * (evloop.h) and report once through their callback, always from the loop
- * (never from inside *_start), with a message that names the interface and
+ * Probes never block: they run in the caller's event loop (evloop.h) and
+ * report once through their callback, always from the loop (never from
+ * inside link_probe_start), with a message that names the interface and
  * the destination.  The object is freed just before its callback runs; a
- * cancel before that means the callback never runs.  Cancel everything
+ * cancel before that means the callback never runs.  Cancel every probe
  * still running before freeing the loop.  Route changes and interface
  * reads are single kernel calls that do not wait on the network.
  *
@@ -64,7 +62,6 @@
 #include "evloop.h"
 
 #define LINK_ERRLEN 256
-#define LINK_MAX_ADDRS 4   /* addresses a resolution hands back */
 #define LINK_BANNER_MAX 128
 
 /* An interface as the kernel sees it now. */
@@ -138,34 +135,6 @@ void link_probe_cancel(struct link_probe *p); /* NULL: no-op */
 
 const char *link_probe_status_name(enum link_probe_status s); /* "ok", "refused", ... */
 
-/* --- DNS over the link --- */
-
-struct link_resolve_conf {
-	const char *ifname;
-	struct in_addr server;
-	uint16_t port;           /* 0: 53 */
-	const char *name;
-	int timeout_ms;          /* for each of the two tries */
-};
-
-struct link_resolve_result {
-	bool ok;
-	int naddr;               /* 1..LINK_MAX_ADDRS when ok */
-	struct in_addr addr[LINK_MAX_ADDRS];
-	char msg[LINK_ERRLEN];   /* why not, when !ok */
-};
-
-typedef void (*link_resolve_cb)(const struct link_resolve_result *res, void *arg);
-struct link_resolve;
-
-/* Start a resolution.  NULL with err only for a bad conf (a name that is
- * not a host name), no memory, or no randomness for the query id; every
- * other outcome comes through cb.  The conf's strings are copied. */
-struct link_resolve *link_resolve_start(struct ev_loop *loop,
-    const struct link_resolve_conf *conf, link_resolve_cb cb, void *arg, char *err,
-    size_t errlen);
-void link_resolve_cancel(struct link_resolve *r); /* NULL: no-op */
-
 /* --- platform part: link_linux.c, link_freebsd.c --- */
 
 struct sockaddr;
@@ -178,5 +147,8 @@ int link_sys_route(bool add, struct in_addr dest, struct in_addr gw, const char 
     char *err, size_t errlen);
 /* Tie socket fd to ifname and bind it to an ephemeral port. */
 int link_sys_bind(int fd, const char *ifname, char *err, size_t errlen);
+/* Is socket fd tied to ifname?  Linux: SO_BINDTODEVICE names it; FreeBSD:
+ * bound to its IPv4 address.  0, or -1 with err saying what is missing. */
+int link_sys_tied(int fd, const char *ifname, char *err, size_t errlen);
 
 #endif

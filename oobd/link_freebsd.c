@@ -14,8 +14,8 @@
  * "add" replaces, as on Linux.
  *
  * FreeBSD has no per-socket interface binding for IPv4 (IP_BOUND_IF is
- * Apple's), so a probe's packets leave by the routing table: the host route
- * to the destination is what keeps them on the link.
+ * Apple's), so a probe's or a DNS lookup's packets leave by the routing
+ * table: the host route to the destination is what keeps them on the link.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -183,6 +183,27 @@ link_sys_bind(int fd, const char *ifname, char *err, size_t errlen)
 		e = errno;
 		snprintf(err, errlen, "bind %s: %s", inet_ntoa(ifc.addr), strerror(e));
 		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+link_sys_tied(int fd, const char *ifname, char *err, size_t errlen)
+{
+	struct link_iface ifc;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	memset(&sin, 0, sizeof(sin));
+	if (getsockname(fd, (struct sockaddr *)&sin, &len) == -1) {
+		snprintf(err, errlen, "getsockname: %s", strerror(errno));
+		return -1;
+	}
+	if (link_iface_get(ifname, &ifc, err, errlen) == -1)
+		return -1;
+	if (sin.sin_family != AF_INET || !ifc.has_addr || sin.sin_addr.s_addr != ifc.addr.s_addr) {
+		snprintf(err, errlen, "socket not bound to %s's IPv4 address", ifname);
 		return -1;
 	}
 	return 0;

@@ -204,3 +204,22 @@ link_sys_bind(int fd, const char *ifname, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+int
+link_sys_tied(int fd, const char *ifname, char *err, size_t errlen)
+{
+	char dev[IFNAMSIZ + 1];
+	socklen_t len = IFNAMSIZ;
+
+	memset(dev, 0, sizeof(dev));
+	if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, &len) == -1) {
+		snprintf(err, errlen, "SO_BINDTODEVICE: %s", strerror(errno));
+		return -1;
+	}
+	if (strcmp(dev, ifname) != 0) {
+		snprintf(err, errlen, "socket not tied to %s (SO_BINDTODEVICE did not take)",
+		    ifname);
+		return -1;
+	}
+	return 0;
+}

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "child.h"
+#include "dns.h"
 #include "jsonw.h"
 #include "link.h"
 #include "log.h"
@@ -32,7 +33,7 @@ struct uplink_host {
 	char name[NOTIFY_HOST_MAX];
 	struct in_addr addr;
 	bool resolved, routed;
-	struct link_resolve *res;
+	struct dns_lookup *res;
 	struct oobd_uplink *u;
 };
 
@@ -260,7 +261,7 @@ routes_and_probe_cb(void *arg)
 }
 
 static void
-on_resolved(const struct link_resolve_result *res, void *arg)
+on_resolved(const struct dns_lookup_result *res, void *arg)
 {
 	struct uplink_host *h = arg;
 	struct oobd_uplink *u = h->u;
@@ -343,11 +344,11 @@ uplink_start_check(struct oobd_uplink *u, char *why, size_t whylen)
 				return -1;
 			u->dns_routed = true;
 		}
-		struct link_resolve_conf rc = {
-			.ifname = c->link_ifname, .server = u->dns, .name = h->name,
-			.timeout_ms = DNS_TIMEOUT_MS,
+		struct dns_lookup_conf rc = {
+			.ifname = c->link_ifname, .servers = { u->dns }, .nservers = 1,
+			.name = h->name, .timeout_ms = DNS_TIMEOUT_MS,
 		};
-		h->res = link_resolve_start(u->d->ev, &rc, on_resolved, h, err, sizeof(err));
+		h->res = dns_lookup_start(u->d->ev, &rc, on_resolved, h, err, sizeof(err));
 		if (h->res == NULL) {
 			snprintf(why, whylen, "%s: %s", h->name, err);
 			return -1;
@@ -528,7 +529,7 @@ routes_del(struct oobd_uplink *u)
 
 	for (int i = 0; i < u->nhosts; i++) {
 		struct uplink_host *h = &u->hosts[i];
-		link_resolve_cancel(h->res);
+		dns_lookup_cancel(h->res);
 		h->res = NULL;
 		if (h->routed && link_route_del(h->addr, u->gw, ifname, err, sizeof(err)) == -1)
 			log_warnx("link: removing the route to %s: %s", h->name, err);

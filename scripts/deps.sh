@@ -8,13 +8,13 @@ what=${1:-build}
 
 case $(uname -s) in
 Linux)
-	build="make gcc libc6-dev pps-tools libssl-dev libcurl4-openssl-dev libqrencode-dev"
+	build="make gcc libc6-dev pps-tools libssl-dev libcurl4-openssl-dev libc-ares-dev libqrencode-dev"
 	# ntpsec-ntpviz only recommends ntpsec (which would remove chrony):
 	# it stays beside chrony thanks to --no-install-recommends below.
 	check="$build libcmocka-dev clang libclang-rt-14-dev gpsd gpsd-clients socat procps iproute2 groff-base python3-gammu chrony python3 gammu smstools openssh-client openssh-server zbar-tools ppp ntpsec-ntpviz prometheus prometheus-node-exporter"
 	;;
 FreeBSD)
-	build="gmake curl libqrencode"
+	build="gmake curl c-ares libqrencode"
 	check="$build cmocka llvm gpsd socat chrony python3 zbar prometheus2 node_exporter"
 	;;
 *)

@@ -1,8 +1,10 @@
 /*
- * Unit tests for oobd/dns: the query's bytes, and the answer parser on
- * answers built by hand the way servers write them (compressed owner
- * names, 0x20 case, CNAME chains in any order), and on broken ones:
- * truncated anywhere, pointer loops, wrong id or question, error codes.
+ * Unit tests for oobd/dns without a network: which names are host names,
+ * the servers as the messages name them, the words for c-ares' statuses,
+ * the conf checks, and the outcomes that need no query (a literal, an
+ * interface that is not there), which still come from the loop.  The
+ * lookups themselves, over a real link, are in test_oobd_link.c, whose
+ * network namespaces they need.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,451 +12,245 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <ares.h>
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "dns.h"
+#include "evloop.h"
+#include "tsmath.h"
 
-#define ID 0xbeef
-#define QNAME "relay.example.net"
-
-struct msg {
-	uint8_t b[DNS_MAX_MESSAGE];
-	size_t len;
-};
-
-static void
-put(struct msg *m, const void *p, size_t n)
-{
-	assert_true(m->len + n <= sizeof(m->b));
-	memcpy(m->b + m->len, p, n);
-	m->len += n;
-}
-
-static void
-put16(struct msg *m, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-	put(m, b, 2);
-}
-
-/* A text name in wire form, uncompressed. */
-static void
-put_name(struct msg *m, const char *name)
-{
-	const char *p = name;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, ".");
-		uint8_t l = (uint8_t)n;
-		put(m, &l, 1);
-		put(m, p, n);
-		p += n;
-		if (*p == '.')
-			p++;
-	}
-	put(m, "", 1);
-}
-
-/* Header with QR (and RD, RA) set, then the question for qname. */
-static void
-start(struct msg *m, uint16_t id, uint16_t flags, uint16_t an, const char *qname)
-{
-	m->len = 0;
-	put16(m, id);
-	put16(m, (uint16_t)(0x8180 | flags));
-	put16(m, 1);
-	put16(m, an);
-	put16(m, 0);
-	put16(m, 0);
-	put_name(m, qname);
-	put16(m, 1); /* A */
-	put16(m, 1); /* IN */
-}
-
-/* The fixed part of a record after its owner name (given as raw bytes). */
-static void
-rr_head(struct msg *m, const void *owner, size_t ownerlen, uint16_t type, uint16_t rdlen)
-{
-	put(m, owner, ownerlen);
-	put16(m, type);
-	put16(m, 1);
-	put16(m, 0);
-	put16(m, 300); /* TTL */
-	put16(m, rdlen);
-}
-
-static void
-rr_a(struct msg *m, const void *owner, size_t ownerlen, const char *addr)
+static struct in_addr
+ip(const char *s)
 {
 	struct in_addr a;
 
-	assert_int_equal(inet_pton(AF_INET, addr, &a), 1);
-	rr_head(m, owner, ownerlen, 1, 4);
-	put(m, &a.s_addr, 4);
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
 }
 
-#define AT_QNAME "\xc0\x0c" /* pointer to the question's name */
+struct rec {
+	bool done;
+	int calls;
+	struct dns_lookup_result r;
+};
 
-static int
-parse(const struct msg *m, struct in_addr *a, size_t max, char *err, size_t errlen)
+static void
+on_result(const struct dns_lookup_result *r, void *arg)
 {
-	return dns_parse_a_response(m->b, m->len, ID, QNAME, a, max, err, errlen);
+	struct rec *rec = arg;
+
+	rec->r = *r;
+	rec->calls++;
+	rec->done = true;
 }
 
 static void
-assert_addr(struct in_addr a, const char *want)
+run_until(struct ev_loop *loop, const bool *done, int max_ms)
 {
-	char s[INET_ADDRSTRLEN];
+	struct timespec end = ts_add_ns(ts_now_mono(), (int64_t)max_ms * 1000000);
 
-	assert_non_null(inet_ntop(AF_INET, &a, s, sizeof(s)));
-	assert_string_equal(s, want);
+	while (!*done && ts_cmp(ts_now_mono(), end) < 0)
+		ev_run_once(loop, 20);
 }
 
 static void
-test_query_bytes(void **state)
+test_host_names(void **state)
 {
-	static const uint8_t want[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 5, 'r',
-		'e', 'l', 'a', 'y', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'n', 'e', 't', 0, 0,
-		1, 0, 1 };
-	uint8_t buf[DNS_MAX_MESSAGE];
-	char err[128];
-
-	(void)state;
-	assert_int_equal(dns_build_a_query(buf, sizeof(buf), 0x1234, "Relay.Example.NET.", err,
-			     sizeof(err)),
-	    sizeof(want));
-	assert_memory_equal(buf, want, sizeof(want));
-	/* too small a buffer */
-	assert_int_equal(dns_build_a_query(buf, sizeof(want) - 1, 1, QNAME, err, sizeof(err)),
-	    -1);
-}
-
-static void
-test_query_rejects_bad_names(void **state)
-{
-	static const char *const bad[] = { "", ".", "a..b", ".a", "a b", "a/b", "a\\.b",
-		"relay.example.net..",
-		"x234567890123456789012345678901234567890123456789012345678901234.net" };
-	char longname[300];
-	uint8_t buf[DNS_MAX_MESSAGE];
-	char err[128];
+	static const char *const good[] = { "relay.example.net", "Relay.Example.NET.", "a",
+		"xn--bcher-kva.example", "_srv.b-c.d9", "1.2.3.4.5" };
+	static const char *const bad[] = { "", ".", "a..b", ".a", "a b", "a/b", "caf\xc3\xa9.fr",
+		"relay.example.net..", "a\tb", "a:53" };
+	char name[300];
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		assert_int_equal(dns_build_a_query(buf, sizeof(buf), 1, bad[i], err, sizeof(err)),
-		    -1);
-		assert_non_null(strstr(err, "not a valid host name"));
-	}
-	/* 4 x 63 + dots: over 255 octets in wire form */
-	memset(longname, 'a', sizeof(longname));
-	for (i = 63; i < 300; i += 64)
-		longname[i] = '.';
-	longname[255] = '\0';
-	assert_int_equal(dns_build_a_query(buf, sizeof(buf), 1, longname, err, sizeof(err)), -1);
-	/* a 63-octet label is fine */
-	longname[63] = '\0';
-	assert_true(dns_build_a_query(buf, sizeof(buf), 1, longname, err, sizeof(err)) > 0);
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(dns_host_name_ok(good[i]));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dns_host_name_ok(bad[i]))
+			fail_msg("\"%s\" taken for a host name", bad[i]);
+
+	/* a label of 63 is fine, 64 is not */
+	memset(name, 'a', 64);
+	name[63] = '\0';
+	assert_true(dns_host_name_ok(name));
+	name[63] = 'a';
+	name[64] = '\0';
+	assert_false(dns_host_name_ok(name));
+
+	/* 253 characters in all (a final dot besides), not 254 */
+	for (i = 0; i < 253; i++)
+		name[i] = i % 2 == 0 ? 'a' : '.';
+	name[253] = '\0';
+	assert_true(dns_host_name_ok(name));
+	name[253] = '.';
+	name[254] = '\0';
+	assert_true(dns_host_name_ok(name));
+	name[253] = 'a';
+	assert_false(dns_host_name_ok(name));
 }
 
 static void
-test_one_address_compressed(void **state)
+test_servers_text(void **state)
 {
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
+	struct in_addr s[DNS_MAX_SERVERS + 1] = { ip("192.0.2.53"), ip("198.51.100.53"),
+		ip("255.255.255.255"), ip("10.0.0.1") };
+	char buf[DNS_SERVERS_TEXT_MAX];
 
 	(void)state;
-	start(&m, ID, 0, 1, QNAME);
-	rr_a(&m, AT_QNAME, 2, "198.51.100.7");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), 1);
-	assert_addr(a[0], "198.51.100.7");
+	assert_int_equal(dns_servers_text(s, 1, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "192.0.2.53:53");
+	assert_int_equal(dns_servers_text(s, 2, 5353, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "192.0.2.53:5353,198.51.100.53:5353");
+	/* the longest there can be fits in DNS_SERVERS_TEXT_MAX */
+	s[0] = s[1] = s[2];
+	assert_int_equal(dns_servers_text(s, 3, 65535, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "255.255.255.255:65535,255.255.255.255:65535,"
+				 "255.255.255.255:65535");
+
+	assert_int_equal(dns_servers_text(s, 0, 0, buf, sizeof(buf)), -1);
+	assert_int_equal(dns_servers_text(s, DNS_MAX_SERVERS + 1, 0, buf, sizeof(buf)), -1);
+	assert_int_equal(dns_servers_text(s, 1, 0, buf, 10), -1);
+	assert_int_equal(dns_servers_text(s, 1, 0, buf, 0), -1);
 }
 
 static void
-test_mixed_case_echo_and_plain_owner(void **state)
+test_status_words(void **state)
 {
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
+	static const struct {
+		int status;
+		const char *text;
+	} t[] = {
+		{ ARES_ENOTFOUND, "no such name (NXDOMAIN)" },
+		{ ARES_ENODATA, "no A record" },
+		{ ARES_ESERVFAIL, "server answered SERVFAIL" },
+		{ ARES_EREFUSED, "server answered REFUSED" },
+		{ ARES_EFORMERR, "server answered FORMERR" },
+		{ ARES_ENOTIMP, "server answered NOTIMP" },
+		{ ARES_EBADRESP, "malformed answer" },
+		{ ARES_ETIMEOUT, "no answer" },
+		{ ARES_ECONNREFUSED, "refused or unreachable" },
+		{ ARES_EBADNAME, "not a valid host name" },
+	};
+	size_t i;
 
 	(void)state;
-	start(&m, ID, 0, 1, "rElAy.ExAmPlE.nEt");
-	{
-		struct msg owner = { .len = 0 };
-		put_name(&owner, "RELAY.example.NET");
-		rr_a(&m, owner.b, owner.len, "203.0.113.1");
-	}
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), 1);
-	assert_addr(a[0], "203.0.113.1");
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_string_equal(dns_status_text(t[i].status), t[i].text);
+	/* anything else in c-ares' own words */
+	assert_string_equal(dns_status_text(ARES_ENOMEM), ares_strerror(ARES_ENOMEM));
 }
 
 static void
-test_not_ours(void **state)
+test_bad_conf_is_refused_at_start(void **state)
 {
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
+	struct ev_loop *loop = ev_new();
+	struct dns_lookup_conf c = { .ifname = "cell0", .servers = { ip("192.0.2.53") },
+		.nservers = 1, .name = "relay.test", .timeout_ms = 500 };
+	struct rec rec = { 0 };
+	char err[DNS_ERRLEN];
 
 	(void)state;
-	start(&m, ID + 1, 0, 1, QNAME); /* another id */
-	rr_a(&m, AT_QNAME, 2, "198.51.100.7");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), DNS_NOT_OURS);
-
-	start(&m, ID, 0, 1, "other.example.net"); /* another question */
-	rr_a(&m, AT_QNAME, 2, "198.51.100.7");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), DNS_NOT_OURS);
-
-	start(&m, ID, 0, 1, QNAME); /* a query, not a response */
-	m.b[2] &= 0x7f;
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), DNS_NOT_OURS);
-
-	start(&m, ID, 0, 1, QNAME); /* question for AAAA */
-	m.b[m.len - 3] = 28;
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), DNS_NOT_OURS);
-
-	start(&m, ID, 0, 0, QNAME); /* no question echoed */
-	m.b[5] = 0;
-	m.len = 12;
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), DNS_NOT_OURS);
-
-	assert_int_equal(dns_parse_a_response(m.b, 11, ID, QNAME, a, 4, err, sizeof(err)),
-	    DNS_NOT_OURS);
+	c.name = "not a host";
+	assert_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	assert_string_equal(err, "resolve: \"not a host\" is not a valid host name");
+	c.name = "relay.test";
+	c.timeout_ms = 0;
+	assert_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	assert_string_equal(err, "resolve: bad interface, servers, name or timeout");
+	c.timeout_ms = 500;
+	c.nservers = 0;
+	assert_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	c.nservers = DNS_MAX_SERVERS + 1;
+	assert_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	c.nservers = 1;
+	c.ifname = "a-name-far-too-long-for-ifnamsiz";
+	assert_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	c.ifname = "cell0";
+	assert_null(dns_lookup_start(loop, &c, NULL, &rec, err, sizeof(err)));
+	run_until(loop, &rec.done, 100);
+	assert_int_equal(rec.calls, 0);
+	ev_free(loop);
 }
 
 static void
-test_error_codes(void **state)
+test_literal_needs_no_query(void **state)
 {
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
+	struct ev_loop *loop = ev_new();
+	struct dns_lookup_conf c = { .ifname = "nosuch0", .servers = { ip("192.0.2.53") },
+		.nservers = 1, .name = "198.51.100.9", .timeout_ms = 500 };
+	struct rec rec = { 0 };
+	char err[DNS_ERRLEN], a[INET_ADDRSTRLEN];
 
 	(void)state;
-	start(&m, ID, 3, 0, QNAME);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_string_equal(err, "relay.example.net: no such name (NXDOMAIN)");
-
-	start(&m, ID, 2, 0, QNAME);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_string_equal(err, "relay.example.net: server answered SERVFAIL");
-
-	start(&m, ID, 5, 0, QNAME);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_string_equal(err, "relay.example.net: server answered REFUSED");
-
-	start(&m, ID, 0x0200, 1, QNAME); /* TC */
-	rr_a(&m, AT_QNAME, 2, "198.51.100.7");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "truncated"));
-
-	start(&m, ID, 0, 0, QNAME); /* NOERROR, no data */
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_string_equal(err, "relay.example.net: no A record");
+	/* a literal needs no query, so no interface either */
+	assert_non_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	assert_int_equal(rec.calls, 0); /* never from inside start */
+	run_until(loop, &rec.done, 1000);
+	assert_int_equal(rec.calls, 1);
+	assert_true(rec.r.ok);
+	assert_int_equal(rec.r.naddr, 1);
+	assert_string_equal(inet_ntop(AF_INET, &rec.r.addr[0], a, sizeof(a)), "198.51.100.9");
+	ev_free(loop);
 }
 
 static void
-test_truncated_anywhere(void **state)
+test_missing_interface_is_reported_from_the_loop(void **state)
 {
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
-	size_t full, cut;
+	struct ev_loop *loop = ev_new();
+	struct dns_lookup_conf c = { .ifname = "nosuch0",
+		.servers = { ip("192.0.2.53"), ip("198.51.100.53") }, .nservers = 2,
+		.name = "relay.test", .timeout_ms = 500 };
+	struct rec rec = { 0 };
+	char err[DNS_ERRLEN];
 
 	(void)state;
-	start(&m, ID, 0, 2, QNAME);
-	rr_head(&m, AT_QNAME, 2, 5, 7); /* relay.example.net CNAME edge.<example.net> */
-	put(&m, "\x04" "edge" "\xc0\x12", 7);
-	rr_a(&m, "\xc0\x2f", 2, "198.51.100.9");
-	full = m.len;
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), 1);
-	assert_addr(a[0], "198.51.100.9");
-	for (cut = 0; cut < full; cut++) {
-		m.len = cut;
-		assert_true(parse(&m, a, 4, err, sizeof(err)) < 0);
-	}
+	assert_non_null(dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err)));
+	assert_int_equal(rec.calls, 0);
+	run_until(loop, &rec.done, 1000);
+	assert_int_equal(rec.calls, 1);
+	assert_false(rec.r.ok);
+	assert_string_equal(rec.r.msg, "nosuch0: DNS 192.0.2.53:53,198.51.100.53:53: relay.test: "
+				       "no such interface");
+	ev_free(loop);
 }
 
 static void
-test_pointer_loops_and_bad_labels(void **state)
+test_cancel_means_no_callback(void **state)
 {
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
-	size_t rr;
+	struct ev_loop *loop = ev_new();
+	struct dns_lookup_conf c = { .ifname = "nosuch0", .servers = { ip("192.0.2.53") },
+		.nservers = 1, .name = "relay.test", .timeout_ms = 100 };
+	struct rec rec = { 0 };
+	struct dns_lookup *l;
+	char err[DNS_ERRLEN];
 
 	(void)state;
-	/* owner name is a pointer to itself */
-	start(&m, ID, 0, 1, QNAME);
-	rr = m.len;
-	put(&m, "\xc0", 1);
-	put(&m, (uint8_t[]){ (uint8_t)rr }, 1);
-	put(&m, "\x00\x01\x00\x01\x00\x00\x00\x10\x00\x04\x01\x02\x03\x04", 14);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "malformed"));
-
-	/* a label, then a pointer back to that same label: a loop */
-	start(&m, ID, 0, 1, QNAME);
-	rr = m.len;
-	put(&m, "\x01x\xc0", 3);
-	put(&m, (uint8_t[]){ (uint8_t)rr }, 1);
-	put(&m, "\x00\x01\x00\x01\x00\x00\x00\x10\x00\x04\x01\x02\x03\x04", 14);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-
-	/* a forward pointer (to the next record's owner) */
-	start(&m, ID, 0, 2, QNAME);
-	rr = m.len;
-	put(&m, "\xc0", 1);
-	put(&m, (uint8_t[]){ (uint8_t)(rr + 16) }, 1);
-	put(&m, "\x00\x01\x00\x01\x00\x00\x00\x10\x00\x04\x01\x02\x03\x04", 14);
-	rr_a(&m, AT_QNAME, 2, "192.0.2.1");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-
-	/* a pointer past the end */
-	start(&m, ID, 0, 1, QNAME);
-	rr_a(&m, "\xc1\xff", 2, "192.0.2.1");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-
-	/* an obsolete extended label type (0x40) */
-	start(&m, ID, 0, 1, QNAME);
-	rr_a(&m, "\x41x\x00", 3, "192.0.2.1");
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-
-	/* the question itself loops: not ours (nothing in it can be trusted) */
-	start(&m, ID, 0, 0, QNAME);
-	m.b[12] = 0xc0;
-	m.b[13] = 12;
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), DNS_NOT_OURS);
-}
-
-static void
-test_a_record_of_wrong_size(void **state)
-{
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
-
-	(void)state;
-	start(&m, ID, 0, 1, QNAME);
-	rr_head(&m, AT_QNAME, 2, 1, 6);
-	put(&m, "\x01\x02\x03\x04\x05\x06", 6);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_string_equal(err, "malformed A record (6 octets)");
-
-	/* rdata length running past the end */
-	start(&m, ID, 0, 1, QNAME);
-	rr_head(&m, AT_QNAME, 2, 1, 40);
-	put(&m, "\x01\x02\x03\x04", 4);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-}
-
-/* www.example.net -> cdn.example.org -> edge.cdn.example.org -> A, the
- * records in reverse order, with an unrelated A record and an AAAA. */
-static void
-test_cname_chain_any_order(void **state)
-{
-	struct msg m, n;
-	struct in_addr a[4];
-	char err[128];
-	size_t cdn, edge;
-
-	(void)state;
-	start(&m, ID, 0, 5, QNAME);
-	/* A for a name nobody asked about, owned by an uncompressed name */
-	n.len = 0;
-	put_name(&n, "decoy.example.net");
-	rr_a(&m, n.b, n.len, "192.0.2.66");
-	/* edge.cdn.example.org A, written first; its name is then reused */
-	edge = m.len;
-	n.len = 0;
-	put_name(&n, "edge.cdn.example.org");
-	rr_a(&m, n.b, n.len, "203.0.113.50");
-	cdn = edge + 5; /* "cdn.example.org" inside it */
-	/* edge.cdn.example.org AAAA: ignored */
-	rr_head(&m, (uint8_t[]){ 0xc0, (uint8_t)edge }, 2, 28, 16);
-	put(&m, "0123456789abcdef", 16);
-	/* cdn.example.org CNAME edge.cdn.example.org */
-	rr_head(&m, (uint8_t[]){ 0xc0, (uint8_t)cdn }, 2, 5, 2);
-	put(&m, (uint8_t[]){ 0xc0, (uint8_t)edge }, 2);
-	/* relay.example.net CNAME cdn.example.org */
-	rr_head(&m, AT_QNAME, 2, 5, 2);
-	put(&m, (uint8_t[]){ 0xc0, (uint8_t)cdn }, 2);
-
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), 1);
-	assert_addr(a[0], "203.0.113.50");
-}
-
-static void
-test_cname_loop_and_dead_end(void **state)
-{
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
-	size_t other;
-
-	(void)state;
-	/* relay.example.net CNAME b.example.net, b CNAME relay: a loop */
-	start(&m, ID, 0, 2, QNAME);
-	rr_head(&m, AT_QNAME, 2, 5, 4);
-	other = m.len;
-	put(&m, "\x01" "b" "\xc0\x12", 4);
-	rr_head(&m, (uint8_t[]){ 0xc0, (uint8_t)other }, 2, 5, 2);
-	put(&m, AT_QNAME, 2);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "CNAME chain longer than"));
-
-	/* an alias whose target has no A record in the answer */
-	start(&m, ID, 0, 1, QNAME);
-	rr_head(&m, AT_QNAME, 2, 5, 4);
-	put(&m, "\x01" "b" "\xc0\x12", 4);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-	assert_string_equal(err,
-	    "relay.example.net: alias of b.example.net, which has no A record in the answer");
-
-	/* a CNAME whose target runs past its rdata */
-	start(&m, ID, 0, 1, QNAME);
-	rr_head(&m, AT_QNAME, 2, 5, 2);
-	put(&m, "\x01" "b" "\xc0\x12", 4);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), -1);
-}
-
-static void
-test_more_answers_than_room(void **state)
-{
-	static const char *const addr[6] = { "198.51.100.1", "198.51.100.2", "198.51.100.3",
-		"198.51.100.4", "198.51.100.5", "198.51.100.6" };
-	struct msg m;
-	struct in_addr a[4];
-	char err[128];
-	int i;
-
-	(void)state;
-	start(&m, ID, 0, 6, QNAME);
-	for (i = 0; i < 6; i++)
-		rr_a(&m, AT_QNAME, 2, addr[i]);
-	assert_int_equal(parse(&m, a, 4, err, sizeof(err)), 4);
-	for (i = 0; i < 4; i++)
-		assert_addr(a[i], addr[i]);
-	assert_int_equal(parse(&m, a, 2, err, sizeof(err)), 2);
+	l = dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err));
+	assert_non_null(l);
+	dns_lookup_cancel(l);
+	c.name = "192.0.2.1";
+	l = dns_lookup_start(loop, &c, on_result, &rec, err, sizeof(err));
+	assert_non_null(l);
+	dns_lookup_cancel(l);
+	dns_lookup_cancel(NULL);
+	run_until(loop, &rec.done, 300);
+	assert_int_equal(rec.calls, 0);
+	ev_free(loop);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_query_bytes),
-		cmocka_unit_test(test_query_rejects_bad_names),
-		cmocka_unit_test(test_one_address_compressed),
-		cmocka_unit_test(test_mixed_case_echo_and_plain_owner),
-		cmocka_unit_test(test_not_ours),
-		cmocka_unit_test(test_error_codes),
-		cmocka_unit_test(test_truncated_anywhere),
-		cmocka_unit_test(test_pointer_loops_and_bad_labels),
-		cmocka_unit_test(test_a_record_of_wrong_size),
-		cmocka_unit_test(test_cname_chain_any_order),
-		cmocka_unit_test(test_cname_loop_and_dead_end),
-		cmocka_unit_test(test_more_answers_than_room),
+		cmocka_unit_test(test_host_names),
+		cmocka_unit_test(test_servers_text),
+		cmocka_unit_test(test_status_words),
+		cmocka_unit_test(test_bad_conf_is_refused_at_start),
+		cmocka_unit_test(test_literal_needs_no_query),
+		cmocka_unit_test(test_missing_interface_is_reported_from_the_loop),
+		cmocka_unit_test(test_cancel_means_no_callback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

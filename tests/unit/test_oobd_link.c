@@ -1,6 +1,7 @@
 /*
  * Unit tests for oobd/link on real interfaces, in network namespaces that
- * the test makes for itself (it runs as root, as the suite does).
+ * the test makes for itself (it runs as root, as the suite does); and the
+ * DNS lookups over the link (oobd/dns, c-ares), which need the same world.
  *
  * The test process moves into a private namespace ("box") and forks two
  * children that each take one of their own: "carrier", the far end of the
@@ -17,7 +18,10 @@
  * way its packets went.  Only home has 203.0.113.80: a host the internet
  * has but the carrier cannot reach.  On each far end: port 22 sends its
  * banner, 2200 sends an HTTP line, 2201 accepts into the backlog and never
- * speaks, 23 is closed; UDP 53 is a small DNS server.
+ * speaks, 23 is closed; 53 is a small DNS server (UDP, and TCP for
+ * answers too big for UDP).  Home can answer the box's cellular address
+ * (a route back to 10.64.0.0/30): a lookup that leaked out the home uplink
+ * would get home's answer.
  *
  * Everything vanishes with the processes: the namespaces are never named.
  * Linux only (FreeBSD would need vnet jails); elsewhere only the checks
@@ -49,6 +53,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "dns.h"
 #include "evloop.h"
 #include "link.h"
 #include "tsmath.h"
@@ -123,14 +128,16 @@ test_gateway_choice(void **state)
 	assert_string_equal(ntoa(link_gateway(&ifc, ip(CELL_GW)), a), "10.9.0.1");
 }
 
+#ifdef __linux__
+
 struct res_rec {
 	bool done;
 	int calls;
-	struct link_resolve_result r;
+	struct dns_lookup_result r;
 };
 
 static void
-on_resolved(const struct link_resolve_result *r, void *arg)
+on_resolved(const struct dns_lookup_result *r, void *arg)
 {
 	struct res_rec *rec = arg;
 
@@ -138,37 +145,6 @@ on_resolved(const struct link_resolve_result *r, void *arg)
 	rec->calls++;
 	rec->done = true;
 }
-
-static void
-test_resolve_literal_and_bad_names(void **state)
-{
-	struct ev_loop *loop = ev_new();
-	struct link_resolve_conf c = { .ifname = "nosuch0", .name = "198.51.100.9",
-		.timeout_ms = 500 };
-	struct res_rec rec = { 0 };
-	char err[LINK_ERRLEN], a[INET_ADDRSTRLEN];
-
-	(void)state;
-	c.server = ip(DNS_SERVER);
-	/* a literal needs no query, so no interface either */
-	assert_non_null(link_resolve_start(loop, &c, on_resolved, &rec, err, sizeof(err)));
-	assert_int_equal(rec.calls, 0); /* never from inside start */
-	run_until(loop, &rec.done, 1000);
-	assert_int_equal(rec.calls, 1);
-	assert_true(rec.r.ok);
-	assert_int_equal(rec.r.naddr, 1);
-	assert_string_equal(ntoa(rec.r.addr[0], a), "198.51.100.9");
-
-	c.name = "not a host";
-	assert_null(link_resolve_start(loop, &c, on_resolved, &rec, err, sizeof(err)));
-	assert_non_null(strstr(err, "not a valid host name"));
-	c.name = "relay.test";
-	c.timeout_ms = 0;
-	assert_null(link_resolve_start(loop, &c, on_resolved, &rec, err, sizeof(err)));
-	ev_free(loop);
-}
-
-#ifdef __linux__
 
 /* --- ip(8) and the namespaces --- */
 
@@ -258,12 +234,14 @@ struct far_end {
 	const char *banner;
 	const char *relay_answer; /* relay.test's A record */
 	bool full_zone;        /* the carrier also knows the other test names */
+	const char *route_back; /* to the box's other side, or NULL */
 };
 
 static const struct far_end carrier = { "carrier", "carrier0", "10.64.0.1/30",
-	{ RELAY, DNS_SERVER, NULL }, "SSH-2.0-carrier\r\n", "198.51.100.7", true };
+	{ RELAY, DNS_SERVER, NULL }, "SSH-2.0-carrier\r\n", "198.51.100.7", true, NULL };
 static const struct far_end home = { "home", "uplink0", "192.168.77.1/24",
-	{ RELAY, DNS_SERVER, HOME_ONLY }, "SSH-2.0-home\r\n", "203.0.113.66", false };
+	{ RELAY, DNS_SERVER, HOME_ONLY }, "SSH-2.0-home\r\n", "203.0.113.66", false,
+	"10.64.0.0/30 via 192.168.77.2" };
 
 static int
 listen_on(int type, const char *addr, uint16_t port)
@@ -315,23 +293,20 @@ dns_put_a(uint8_t *p, uint16_t owner, const char *addr)
 	return 16;
 }
 
-/* Answer one query the way the test's zone says; some names never get
- * an answer (silent.test) or only on the second try (once.test). */
-static void
-dns_answer(int fd, const struct far_end *fe)
+/* The answer to query q (n bytes) in a, the way the test's zone says: its
+ * length, or 0 for none.  Some names never get an answer (silent.test) or
+ * only on the second try (once.test); tc.test is too big for UDP (TC). */
+static size_t
+dns_reply(const uint8_t *q, ssize_t n, uint8_t *a, const struct far_end *fe, bool tcp)
 {
 	static int once_seen;
-	uint8_t q[512], a[512];
 	char name[256];
-	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
-	ssize_t n = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
 	size_t pos = 12, o = 0, len;
 	uint16_t an = 0;
 	int i;
 
 	if (n < 17)
-		return;
+		return 0;
 	while (pos < (size_t)n && q[pos] != 0 && q[pos] < 64 && o + q[pos] + 2 < sizeof(name)) {
 		size_t l = q[pos++];
 		if (o > 0)
@@ -343,7 +318,7 @@ dns_answer(int fd, const struct far_end *fe)
 	name[o] = '\0';
 	len = pos + 5;
 	if (len > (size_t)n)
-		return;
+		return 0;
 	memcpy(a, q, len);
 	a[2] = 0x81;
 	a[3] = 0x80;
@@ -368,17 +343,68 @@ dns_answer(int fd, const struct far_end *fe)
 		an = 6;
 	} else if (fe->full_zone && strcmp(name, "once.test") == 0) {
 		if (once_seen++ == 0)
-			return;
+			return 0;
 		len += dns_put_a(a + len, 12, "198.51.100.77");
 		an = 1;
 	} else if (fe->full_zone && strcmp(name, "silent.test") == 0) {
-		return;
+		return 0;
+	} else if (fe->full_zone && strcmp(name, "servfail.test") == 0) {
+		a[3] = 0x82; /* SERVFAIL */
+	} else if (fe->full_zone && strcmp(name, "noa.test") == 0) {
+		/* NOERROR, no records: the name has no A record */
+	} else if (fe->full_zone && strcmp(name, "tc.test") == 0) {
+		if (tcp) {
+			len += dns_put_a(a + len, 12, "198.51.100.9");
+			an = 1;
+		} else {
+			a[2] |= 0x02; /* TC: ask again over TCP */
+		}
 	} else {
 		a[3] = 0x83; /* NXDOMAIN */
 	}
 	a[6] = (uint8_t)(an >> 8);
 	a[7] = (uint8_t)an;
-	sendto(fd, a, len, 0, (struct sockaddr *)&from, fl);
+	return len;
+}
+
+static void
+dns_answer_udp(int fd, const struct far_end *fe)
+{
+	uint8_t q[512], a[512];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *)&from, &fl);
+	size_t len = dns_reply(q, n, a, fe, false);
+
+	if (len > 0)
+		sendto(fd, a, len, 0, (struct sockaddr *)&from, fl);
+}
+
+/* One query on one TCP connection (RFC 1035 4.2.2: a 2-octet length
+ * first); the client is c-ares, which sends it whole at once. */
+static void
+dns_answer_tcp(int lfd, const struct far_end *fe)
+{
+	uint8_t q[2 + 512], a[2 + 512];
+	struct timeval tv = { .tv_sec = 2 };
+	int c = accept(lfd, NULL, NULL);
+	ssize_t n, got = 0;
+	size_t len;
+
+	if (c == -1)
+		return;
+	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (got < 2 || got < 2 + (q[0] << 8 | q[1])) {
+		if ((n = read(c, q + got, sizeof(q) - (size_t)got)) <= 0)
+			break;
+		got += n;
+	}
+	if (got >= 2 && (len = dns_reply(q + 2, got - 2, a + 2, fe, true)) > 0) {
+		a[0] = (uint8_t)(len >> 8);
+		a[1] = (uint8_t)len;
+		(void)!write(c, a, len + 2);
+	}
+	close(c);
 }
 
 static void
@@ -409,7 +435,7 @@ write_file(const char *path, const char *text)
 static void
 far_end_main(const struct far_end *fe, int up, int down)
 {
-	struct pollfd p[3];
+	struct pollfd p[4];
 	int i, silent;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -425,6 +451,8 @@ far_end_main(const struct far_end *fe, int up, int down)
 	for (i = 0; i < 3 && fe->lo_addrs[i] != NULL; i++)
 		if (ip_run(NULL, 0, "addr add %s/32 dev lo", fe->lo_addrs[i]) != 0)
 			_exit(13);
+	if (fe->route_back != NULL && ip_run(NULL, 0, "route add %s", fe->route_back) != 0)
+		_exit(15);
 	/* a router: what it cannot deliver, it answers with ICMP unreachable */
 	if (!write_file("/proc/sys/net/ipv4/ip_forward", "1\n"))
 		_exit(14);
@@ -432,20 +460,23 @@ far_end_main(const struct far_end *fe, int up, int down)
 	p[1].fd = listen_on(SOCK_STREAM, NULL, 2200);
 	/* bound to its address, so that answers come from it */
 	p[2].fd = listen_on(SOCK_DGRAM, DNS_SERVER, 53);
+	p[3].fd = listen_on(SOCK_STREAM, DNS_SERVER, 53);
 	silent = listen_on(SOCK_STREAM, NULL, 2201); /* connections wait in its backlog */
 	(void)silent;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		p[i].events = POLLIN;
 	write_byte(up, 'R');
 	for (;;) {
-		if (poll(p, 3, -1) == -1)
+		if (poll(p, 4, -1) == -1)
 			continue;
 		if (p[0].revents & POLLIN)
 			serve_banner(p[0].fd, fe->banner);
 		if (p[1].revents & POLLIN)
 			serve_banner(p[1].fd, "HTTP/1.1 400 Bad Request\r\n");
 		if (p[2].revents & POLLIN)
-			dns_answer(p[2].fd, fe);
+			dns_answer_udp(p[2].fd, fe);
+		if (p[3].revents & POLLIN)
+			dns_answer_tcp(p[3].fd, fe);
 	}
 }
 
@@ -598,24 +629,38 @@ probe(const char *ifname, const char *dest, uint16_t port, int timeout_ms, const
 	return rec.r;
 }
 
-static struct link_resolve_result
-resolve(const char *name, uint16_t port, int timeout_ms, int64_t *elapsed_ms)
+/* Run one lookup over cell0 to completion, asking the servers given
+ * (a NULL-terminated list). */
+static struct dns_lookup_result
+resolve_with(const char *const *servers, const char *name, uint16_t port, int timeout_ms,
+    int64_t *elapsed_ms)
 {
 	struct ev_loop *loop = ev_new();
-	struct link_resolve_conf c = { .ifname = "cell0", .port = port, .name = name,
+	struct dns_lookup_conf c = { .ifname = "cell0", .port = port, .name = name,
 		.timeout_ms = timeout_ms };
 	struct res_rec rec = { 0 };
-	struct timespec t0 = ts_now_mono();
-	char err[LINK_ERRLEN];
+	struct timespec t0;
+	char err[DNS_ERRLEN];
 
-	c.server = ip(DNS_SERVER);
-	if (link_resolve_start(loop, &c, on_resolved, &rec, err, sizeof(err)) == NULL)
+	for (c.nservers = 0; servers[c.nservers] != NULL; c.nservers++)
+		c.servers[c.nservers] = ip(servers[c.nservers]);
+	t0 = ts_now_mono();
+	if (dns_lookup_start(loop, &c, on_resolved, &rec, err, sizeof(err)) == NULL)
 		fail_msg("%s", err);
-	run_until(loop, &rec.done, 2 * timeout_ms + 2000);
+	assert_int_equal(rec.calls, 0);
+	run_until(loop, &rec.done, DNS_TRIES * c.nservers * timeout_ms + 2000);
 	assert_int_equal(rec.calls, 1);
 	*elapsed_ms = ts_to_ms(ts_sub(ts_now_mono(), t0));
 	ev_free(loop);
 	return rec.r;
+}
+
+static struct dns_lookup_result
+resolve(const char *name, uint16_t port, int timeout_ms, int64_t *elapsed_ms)
+{
+	static const char *const one[] = { DNS_SERVER, NULL };
+
+	return resolve_with(one, name, port, timeout_ms, elapsed_ms);
 }
 
 /* --- the tests --- */
@@ -836,10 +881,32 @@ test_probe_cancel(void **state)
 	ev_free(loop);
 }
 
+/* The check that dns.c makes on every socket c-ares opens. */
+static void
+test_tied_sockets(void **state)
+{
+	char err[LINK_ERRLEN];
+	int fd;
+
+	(void)state;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(link_sys_tied(fd, "cell0", err, sizeof(err)), -1);
+	assert_string_equal(err, "socket not tied to cell0 (SO_BINDTODEVICE did not take)");
+	assert_int_equal(link_sys_bind(fd, "home0", err, sizeof(err)), 0);
+	assert_int_equal(link_sys_tied(fd, "cell0", err, sizeof(err)), -1);
+	assert_int_equal(link_sys_tied(fd, "home0", err, sizeof(err)), 0);
+	close(fd);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(link_sys_bind(fd, "cell0", err, sizeof(err)), 0);
+	assert_int_equal(link_sys_tied(fd, "cell0", err, sizeof(err)), 0);
+	close(fd);
+}
+
 static void
 test_resolve_over_cell(void **state)
 {
-	struct link_resolve_result r;
+	struct dns_lookup_result r;
 	char a[INET_ADDRSTRLEN];
 	int64_t ms;
 
@@ -852,26 +919,63 @@ test_resolve_over_cell(void **state)
 	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.7"); /* the carrier's answer */
 
 	r = resolve("alias.test", 0, 1000, &ms);
-	assert_true(r.ok);
+	if (!r.ok)
+		fail_msg("%s", r.msg);
 	assert_int_equal(r.naddr, 1);
 	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.8");
 
 	r = resolve("many.test", 0, 1000, &ms);
 	assert_true(r.ok);
-	assert_int_equal(r.naddr, LINK_MAX_ADDRS);
+	assert_int_equal(r.naddr, DNS_MAX_ADDRS);
+	assert_string_equal(ntoa(r.addr[0], a), "192.0.2.1"); /* in the answer's order */
 	assert_string_equal(ntoa(r.addr[3], a), "192.0.2.4");
 
 	r = resolve("missing.test", 0, 1000, &ms);
 	assert_false(r.ok);
 	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53: missing.test: no such name "
 				   "(NXDOMAIN)");
+	assert_true(ms < 1000);
+
+	r = resolve("noa.test", 0, 1000, &ms);
+	assert_false(r.ok);
+	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53: noa.test: no A record");
+
+	r = resolve("tc.test", 0, 1000, &ms); /* truncated over UDP: asked again over TCP */
+	if (!r.ok)
+		fail_msg("%s", r.msg);
+	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.9");
+	assert_true(ms < 1000);
+
+	r = resolve("servfail.test", 0, 1000, &ms); /* said as it is, not retried */
+	assert_false(r.ok);
+	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53: servfail.test: server answered "
+				   "SERVFAIL");
+	assert_true(ms < 1000);
 	route_del(DNS_SERVER);
+}
+
+/* Without the host route, the way out that the main table knows is the
+ * home uplink, and home would answer.  The lookup still goes over cell0
+ * (the kernel takes the server as on the link, and the carrier answers for
+ * its address), so the answer is the carrier's. */
+static void
+test_resolve_never_uses_home_uplink(void **state)
+{
+	struct dns_lookup_result r;
+	char a[INET_ADDRSTRLEN];
+	int64_t ms;
+
+	(void)state;
+	r = resolve("relay.test", 0, 500, &ms);
+	if (!r.ok)
+		fail_msg("%s", r.msg);
+	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.7");
 }
 
 static void
 test_resolve_retry_and_failures(void **state)
 {
-	struct link_resolve_result r;
+	struct dns_lookup_result r;
 	char a[INET_ADDRSTRLEN];
 	int64_t ms;
 
@@ -881,17 +985,18 @@ test_resolve_retry_and_failures(void **state)
 	if (!r.ok)
 		fail_msg("%s", r.msg);
 	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.77");
-	assert_true(ms >= 400);
+	assert_true(ms >= 400 && ms < 800);
 
 	r = resolve("silent.test", 0, 300, &ms);
 	assert_false(r.ok);
 	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53: silent.test: no answer in 2 "
 				   "tries of 300 ms");
-	assert_true(ms >= 600);
+	assert_true(ms >= 600 && ms < 900); /* our bound, not c-ares' back-off (300 + 600) */
 
-	r = resolve("relay.test", 5353, 1000, &ms); /* nothing listens there */
+	r = resolve("relay.test", 5353, 1000, &ms); /* nothing listens there: ICMP */
 	assert_false(r.ok);
-	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:5353: relay.test: Connection refused");
+	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:5353: relay.test: refused or "
+				   "unreachable");
 	assert_true(ms < 1000);
 	route_del(DNS_SERVER);
 
@@ -899,7 +1004,70 @@ test_resolve_retry_and_failures(void **state)
 	r = resolve("relay.test", 0, 1000, &ms);
 	IP("link set cell0 up");
 	assert_false(r.ok);
-	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53: Network is unreachable");
+	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53: relay.test: the interface is down");
+	assert_true(ms < 1000);
+}
+
+/* The servers are asked in order: one that refuses (ICMP port unreachable:
+ * the carrier's own address has no DNS server) is passed over at once, one
+ * that never answers (the carrier has no route to it) after timeout_ms;
+ * when none answers, the bound is per server. */
+static void
+test_resolve_server_list(void **state)
+{
+	static const char *const refusing_first[] = { CELL_GW, DNS_SERVER, NULL };
+	static const char *const silent_first[] = { "192.0.2.99", DNS_SERVER, NULL };
+	static const char *const twice[] = { DNS_SERVER, DNS_SERVER, NULL };
+	struct dns_lookup_result r;
+	char a[INET_ADDRSTRLEN];
+	int64_t ms;
+
+	(void)state;
+	route_add(DNS_SERVER);
+	route_add("192.0.2.99");
+	r = resolve_with(refusing_first, "relay.test", 0, 1000, &ms);
+	if (!r.ok)
+		fail_msg("%s", r.msg);
+	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.7");
+	assert_true(ms < 1000);
+
+	r = resolve_with(silent_first, "relay.test", 0, 300, &ms);
+	if (!r.ok)
+		fail_msg("%s", r.msg);
+	assert_string_equal(ntoa(r.addr[0], a), "198.51.100.7");
+	assert_true(ms >= 300 && ms < 600);
+
+	r = resolve_with(twice, "silent.test", 0, 200, &ms);
+	assert_false(r.ok);
+	assert_string_equal(r.msg, "cell0: DNS 192.0.2.53:53,192.0.2.53:53: silent.test: no answer "
+				   "from 2 servers in 800 ms");
+	assert_true(ms >= 800 && ms < 1100);
+	route_del("192.0.2.99");
+	route_del(DNS_SERVER);
+}
+
+static void
+test_resolve_cancel_in_flight(void **state)
+{
+	struct ev_loop *loop = ev_new();
+	struct dns_lookup_conf c = { .ifname = "cell0", .nservers = 1, .name = "silent.test",
+		.timeout_ms = 200 };
+	struct res_rec rec = { 0 };
+	struct dns_lookup *l;
+	char err[DNS_ERRLEN];
+
+	(void)state;
+	c.servers[0] = ip(DNS_SERVER);
+	route_add(DNS_SERVER);
+	l = dns_lookup_start(loop, &c, on_resolved, &rec, err, sizeof(err));
+	assert_non_null(l);
+	ev_run_once(loop, 50); /* the query is out; its answer never comes */
+	assert_int_equal(rec.calls, 0);
+	dns_lookup_cancel(l);
+	run_until(loop, &rec.done, 600);
+	assert_int_equal(rec.calls, 0);
+	route_del(DNS_SERVER);
+	ev_free(loop);
 }
 
 #endif /* __linux__ */
@@ -910,7 +1078,6 @@ main(void)
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_iface_loopback_and_missing),
 		cmocka_unit_test(test_gateway_choice),
-		cmocka_unit_test(test_resolve_literal_and_bad_names),
 	};
 	int failed = cmocka_run_group_tests_name("link without namespaces", plain, NULL, NULL);
 
@@ -924,8 +1091,12 @@ main(void)
 		cmocka_unit_test(test_probe_failures_say_why),
 		cmocka_unit_test(test_probe_with_cell_down),
 		cmocka_unit_test(test_probe_cancel),
+		cmocka_unit_test(test_tied_sockets),
 		cmocka_unit_test(test_resolve_over_cell),
+		cmocka_unit_test(test_resolve_never_uses_home_uplink),
 		cmocka_unit_test(test_resolve_retry_and_failures),
+		cmocka_unit_test(test_resolve_server_list),
+		cmocka_unit_test(test_resolve_cancel_in_flight),
 	};
 	failed += cmocka_run_group_tests_name("link in network namespaces", netns, topology_up,
 	    topology_down);
