@@ -127,11 +127,14 @@ sms $OWNER "$CODE UP" >/dev/null
 check "(f) UP: the session comes up" wait_for 40 state_is up
 check "(f) the 'up' push reached the target that never answers" \
 	wait_for 20 sh -c "python3 '$HERE/httprec.py' count '$T/slow' | grep -qv '^0$'"
-helpers() { pgrep -x oobd-push >/dev/null; }
-check "(f) and its helper waits for the answer" helpers
-check "(f) ... as nobody, not root" sh -c "ps -o user= -p \"\$(pgrep -x oobd-push | head -1)\" | grep -qx nobody"
+# This oobd's helpers, not those of another test running beside this one.
+helpers() { pgrep -P "$OOBD" -x oobd-push; }
+check "(f) and its helper waits for the answer" sh -c "pgrep -P $OOBD -x oobd-push >/dev/null"
+push_pids=$(helpers | tr '\n' ' ')
+check "(f) ... as nobody, not root" sh -c "ps -o user= -p \"${push_pids%% *}\" | grep -qx nobody"
 stop_pid "$OOBD"
-check "(f) oobd stopped: no oobd-push is left" not helpers
+left() { for p in $push_pids; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+check "(f) oobd stopped: no oobd-push is left" not left
 # Two webhook targets now: the recorder on :8080 answers, the one on :8081 never does.
 expect_eq "(f) oobd logged one 'up' push sent, not two" 1 \
 	"$(tail -n +"$MARK" "$T/oobd.log" | grep -c 'notify: webhook up: sent to')"
