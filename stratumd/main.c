@@ -199,8 +199,9 @@ main(int argc, char **argv)
 	setup_server(&sd);
 	if (sources_open(&sd) == -1)
 		fatalx("ntp: cannot ask upstream servers");
-	if (control_open(&sd) == -1 || export_open(&sd) == -1 || web_open(&sd) == -1)
+	if (control_open(&sd) == -1 || export_open(&sd) == -1)
 		fatalx("cannot start");
+	web_open(&sd);
 	if (sd.conf.user[0] != '\0' && geteuid() == 0) {
 		if (privdrop(sd.conf.user, sd.conf.clock_control, err, sizeof(err)) == -1)
 			fatalx("%s", err);

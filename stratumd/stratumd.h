@@ -252,7 +252,9 @@ struct stratumd {
 	struct rl_table *query_rl;  /* NULL: mode 6 not limited */
 	uint64_t query_limited;     /* mode 6 requests dropped by it */
 	struct ctlsrv *control;
-	struct httpsrv *web;        /* NULL: no metrics-listen */
+	struct httpsrv *web;        /* NULL: no metrics-listen, or not yet */
+	double web_retry;           /* monotonic s of the next try to listen */
+	bool web_failing;           /* its failure was logged */
 	double textfile_next;       /* monotonic s of the next metrics-textfile */
 	bool textfile_failing;      /* its failure was logged */
 	int export_fd;
@@ -332,7 +334,7 @@ int control_status_json(struct stratumd *sd, char *buf, size_t len);
 int metrics_text(struct stratumd *sd, struct strbuf *b);
 
 /* web.c: /metrics over HTTP, and the textfile for node_exporter. */
-int web_open(struct stratumd *sd);
+void web_open(struct stratumd *sd);
 void web_close(struct stratumd *sd);
 void web_tick(struct stratumd *sd);
 

@@ -15,6 +15,8 @@
 #include "stratumd.h"
 #include "tsmath.h"
 
+#define WEB_RETRY_S 10
+
 static void
 on_request(void *arg, const struct http_request *req, struct httpsrv_reply *reply)
 {
@@ -29,20 +31,31 @@ on_request(void *arg, const struct http_request *req, struct httpsrv_reply *repl
 	strbuf_adds(&reply->body, "stratumd serves /metrics\n");
 }
 
-int
-web_open(struct stratumd *sd)
+/* Listen, if asked to and not yet; a failure is logged once, and tried
+ * again every WEB_RETRY_S: time service does not wait for a port that a
+ * chrony_exporter left running still holds. */
+static void
+web_listen(struct stratumd *sd)
 {
 	struct httpsrv_conf hc = { sd->conf.metrics_listen, HTTPSRV_TIMEOUT_MS, on_request, sd };
 	char err[256];
 
-	if (sd->conf.metrics_listen[0] == '\0')
-		return 0;
+	sd->web_retry = ts_to_double(ts_now_mono()) + WEB_RETRY_S;
 	if ((sd->web = httpsrv_open(sd->ev, &hc, err, sizeof(err))) == NULL) {
-		log_warnx("metrics-listen %s", err);
-		return -1;
+		if (!sd->web_failing)
+			log_warnx("metrics-listen %s (trying again every %d s)", err, WEB_RETRY_S);
+		sd->web_failing = true;
+		return;
 	}
 	log_info("metrics: http://%s/metrics", sd->conf.metrics_listen);
-	return 0;
+	sd->web_failing = false;
+}
+
+void
+web_open(struct stratumd *sd)
+{
+	if (sd->conf.metrics_listen[0] != '\0')
+		web_listen(sd);
 }
 
 void
@@ -61,6 +74,8 @@ web_tick(struct stratumd *sd)
 	double now = ts_to_double(ts_now_mono());
 	int rc = -1;
 
+	if (sd->conf.metrics_listen[0] != '\0' && sd->web == NULL && now >= sd->web_retry)
+		web_listen(sd);
 	if (sd->conf.metrics_textfile[0] == '\0' || now < sd->textfile_next)
 		return;
 	sd->textfile_next = now + sd->conf.metrics_interval;
