@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>		/* before timepps.h: FreeBSD's needs uint64_t */
 #include <sys/timepps.h>
 #include <unistd.h>
 

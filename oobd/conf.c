@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>		/* AF_INET: FreeBSD's arpa/inet.h does not bring it */
 
 #include "config.h"
 #include "oobd.h"

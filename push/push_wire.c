@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>		/* explicit_bzero on FreeBSD */
+#include <sys/socket.h>		/* AF_INET, AF_INET6: FreeBSD's arpa/inet.h does not bring them */
 
 #include "push_wire.h"
 #include "text.h"
