@@ -22,7 +22,9 @@ ntp_answer(const struct ntp_packet *req, const struct ntp_server_state *st,
 	resp->transmit = ntp_ts_from_timespec(tx);
 
 	if (rate_limited) {
-		/* A KoD carries no time of ours the client could use. */
+		/* The origin lets the client match it to its request (and so
+		 * trust it); the receive and transmit times are the real ones,
+		 * but LI 3 and stratum 0 say not to use them (RFC 5905 7.4). */
 		resp->leap = NTP_LEAP_UNSYNC;
 		resp->stratum = 0;
 		resp->refid = ntp_refid_ascii("RATE");

@@ -12,8 +12,10 @@
  *   receive/transmit = the given times.
  * Requests that are not mode 3 (client), or mode 1 (symmetric active, answered
  * passively as chrony and ntpd do with no association), are dropped.  A
- * rate-limited client gets a kiss-o'-death RATE instead (stratum 0, refid
- * "RATE", times echoed so it can match it), as RFC 5905 7.4 describes.
+ * rate-limited client gets a kiss-o'-death RATE instead (LI 3, stratum 0,
+ * refid "RATE", its transmit time as the origin so it can match it to its
+ * request, our real receive and transmit times, which LI 3 and stratum 0
+ * tell it not to use), as RFC 5905 7.4 describes.
  */
 #ifndef OUTPOST_NTP_ANSWER_H
 #define OUTPOST_NTP_ANSWER_H

@@ -93,6 +93,12 @@ test_kod_rate(void **state)
 	assert_int_equal(resp.leap, NTP_LEAP_UNSYNC);
 	assert_int_equal(resp.refid, ntp_refid_ascii("RATE"));
 	assert_true(resp.origin == req.transmit);
+	/* The real times, as the header says; nothing else of ours. */
+	assert_true(resp.receive == ntp_ts_from_timespec(t));
+	assert_true(resp.transmit == ntp_ts_from_timespec(t));
+	assert_true(resp.reference == 0);
+	assert_int_equal(resp.root_delay, 0);
+	assert_int_equal(resp.root_dispersion, 0);
 }
 
 static void
