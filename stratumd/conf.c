@@ -1,13 +1,12 @@
 /*
  * stratumd.conf: directives, defaults and their checks.
  */
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 
 #include "config.h"
+#include "exporter.h"
 #include "stratumd.h"
 
 void
@@ -396,23 +395,6 @@ d_control(void *ctx, const struct cfg_line *l, char *err, size_t errlen)
 	return cfg_string(l->argv[3], c->control_group, sizeof(c->control_group), err, errlen);
 }
 
-/* metrics-listen ADDRESS:PORT, numeric, a real port. */
-static int
-metrics_addr(const char *s, char *err, size_t errlen)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-
-	if (httpsrv_parse_addr(s, &ss, &len, err, errlen) == -1)
-		return -1;
-	if ((ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
-		((struct sockaddr_in6 *)&ss)->sin6_port) == 0) {
-		snprintf(err, errlen, "%s: the port must be 1 to 65535", s);
-		return -1;
-	}
-	return 0;
-}
-
 #define AT(member) CFG_AT(struct stratumd_conf, member)
 
 static const struct cfg_field directives[] = {
@@ -446,7 +428,7 @@ static const struct cfg_field directives[] = {
 	{ "export-sock", CFG_STRING, AT(export_sock) },
 	{ "export-shm", CFG_INT, AT(export_shm), 0, 255 },
 	{ "user", CFG_STRING, AT(user) },
-	{ "metrics-listen", CFG_STRING, AT(metrics_listen), .check = metrics_addr },
+	{ "metrics-listen", CFG_STRING, AT(metrics_listen), .check = exporter_check_listen },
 	{ "metrics-textfile", CFG_STRING, AT(metrics_textfile) },
 	{ "metrics-interval", CFG_DOUBLE, AT(metrics_interval), 1, 3600 },
 	{ .name = NULL },

@@ -28,7 +28,7 @@
 #include "ctlsrv.h"
 #include "discipline.h"
 #include "evloop.h"
-#include "httpsrv.h"
+#include "exporter.h"
 #include "jsonw.h"
 #include "leapfile.h"
 #include "mode6.h"
@@ -252,11 +252,7 @@ struct stratumd {
 	struct rl_table *query_rl;  /* NULL: mode 6 not limited */
 	uint64_t query_limited;     /* mode 6 requests dropped by it */
 	struct ctlsrv *control;
-	struct httpsrv *web;        /* NULL: no metrics-listen, or not yet */
-	double web_retry;           /* monotonic s of the next try to listen */
-	bool web_failing;           /* its failure was logged */
-	double textfile_next;       /* monotonic s of the next metrics-textfile */
-	bool textfile_failing;      /* its failure was logged */
+	struct exporter *exporter;  /* metrics (web.c); NULL: none asked for */
 	int export_fd;
 	struct shm_export shm;
 	bool shm_open;
@@ -333,7 +329,7 @@ int control_status_json(struct stratumd *sd, char *buf, size_t len);
 /* metrics.c: Prometheus text (promtext.h) into b; -1 if it did not fit. */
 int metrics_text(struct stratumd *sd, struct strbuf *b);
 
-/* web.c: /metrics over HTTP, and the textfile for node_exporter. */
+/* web.c: /metrics over HTTP, and the textfile for node_exporter (exporter.h). */
 void web_open(struct stratumd *sd);
 void web_close(struct stratumd *sd);
 void web_tick(struct stratumd *sd);
