@@ -1212,33 +1212,58 @@ console_server_stop(struct console_server *s)
 	free(s);
 }
 
+int
+console_server_count(const struct console_server *s)
+{
+	return s != NULL ? s->ncons : 0;
+}
+
+void
+console_server_counts(const struct console_server *s, int i, struct console_counts *c)
+{
+	const struct console *con = s->cons[i];
+
+	*c = (struct console_counts){
+		.name = con->lc->name,
+		.device = con->lc->device,
+		.line_up = con->sp.fd >= 0,
+		.writer = con->writer != NULL,
+		.bytes_in = con->bytes_in,
+		.bytes_out = con->bytes_out,
+		.dropped = con->dropped_total,
+		.breaks = con->breaks,
+		.losses = con->losses,
+	};
+	for (int k = 0; k < con->nclients; k++)
+		c->viewers += con->clients[k]->attached && con->clients[k] != con->writer;
+}
+
 void
 console_server_status(const struct console_server *s, struct jsonw *w)
 {
 	for (int i = 0; i < s->ncons; i++) {
 		const struct console *con = s->cons[i];
+		struct console_counts c;
 		char fr[64];
-		int spies = 0;
 
-		for (int k = 0; k < con->nclients; k++)
-			spies += con->clients[k]->attached && con->clients[k] != con->writer;
+		console_server_counts(s, i, &c);
 		framing(con->lc, fr, sizeof(fr));
 		jsonw_begin(w, NULL);
-		jsonw_str(w, "name", con->lc->name);
-		jsonw_str(w, "device", con->lc->device);
+		jsonw_str(w, "name", c.name);
+		jsonw_str(w, "device", c.device);
 		jsonw_str(w, "framing", fr);
-		jsonw_bool(w, "line_up", con->sp.fd >= 0);
-		if (con->sp.fd < 0)
+		jsonw_bool(w, "line_up", c.line_up);
+		if (!c.line_up)
 			jsonw_str(w, "down_why", con->down_why);
-		jsonw_bool(w, "writer", con->writer != NULL);
-		if (con->writer != NULL)
+		jsonw_bool(w, "writer", c.writer);
+		if (c.writer)
 			jsonw_str(w, "writer_who", con->writer->who);
-		jsonw_int(w, "viewers", spies);
-		jsonw_int(w, "bytes_in", (long long)con->bytes_in);
-		jsonw_int(w, "bytes_out", (long long)con->bytes_out);
-		jsonw_int(w, "breaks", (long long)con->breaks);
-		jsonw_int(w, "losses", (long long)con->losses);
-		jsonw_int(w, "dropped", (long long)con->dropped_total);
+		jsonw_int(w, "viewers", c.viewers);
+		jsonw_int(w, "bytes_in", (long long)c.bytes_in);
+		jsonw_int(w, "bytes_out", (long long)c.bytes_out);
+		jsonw_int(w, "breaks", (long long)c.breaks);
+		jsonw_int(w, "losses", (long long)c.losses);
+		jsonw_int(w, "dropped", (long long)c.dropped);
 		jsonw_str(w, "log", con->log.path);
 		jsonw_bool(w, "log_ok", con->log.fd >= 0 && !con->log_failing);
 		jsonw_str(w, "socket", con->sock_path);

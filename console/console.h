@@ -52,6 +52,7 @@
 #define OUTPOST_CONSOLE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -133,6 +134,18 @@ void console_server_stop(struct console_server *s);
 /* One JSON object per console, each with key NULL: call it inside an array
  * (jsonw_begin_array(w, "consoles")). */
 void console_server_status(const struct console_server *s, struct jsonw *w);
+
+/* What the metrics show of console i, 0 .. console_server_count() - 1;
+ * the strings are the server's. */
+struct console_counts {
+	const char *name, *device;
+	bool line_up, writer;
+	int viewers;
+	uint64_t bytes_in, bytes_out, dropped;
+	unsigned long breaks, losses;
+};
+int console_server_count(const struct console_server *s);
+void console_server_counts(const struct console_server *s, int i, struct console_counts *c);
 
 /* Platform part (console_linux.c, console_freebsd.c): the user on the other
  * end of a Unix socket.  -1 with errno when it cannot be told. */

@@ -138,3 +138,13 @@ void fatalx(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+void
+log_note(void *arg, bool warning, const char *msg)
+{
+	(void)arg;
+	if (warning)
+		log_warnx("%s", msg);
+	else
+		log_info("%s", msg);
+}

@@ -8,6 +8,8 @@
 #ifndef OUTPOST_LOG_H
 #define OUTPOST_LOG_H
 
+#include <stdbool.h>
+
 #include <stdarg.h>
 
 enum log_level { LOG_LVL_ERR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
@@ -21,6 +23,9 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For a library's note callback (exporter.h): msg as a warning or as
+ * information; arg is unused. */
+void log_note(void *arg, bool warning, const char *msg);
 /* fatal: log at error level (with strerror for fatal) and exit(1). */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -71,6 +71,50 @@ run_command(struct oobd *d, const char *from, const struct smscmd *cmd)
 	}
 }
 
+const char *
+sms_refusal_name(enum sms_refusal r)
+{
+	static const char *const names[SMS_REFUSED_COUNT] = {
+		[SMS_REFUSED_NOT_PLAIN] = "not_plain_text",
+		[SMS_REFUSED_COMMAND] = "not_a_command",
+		[SMS_REFUSED_LOCKED] = "locked",
+		[SMS_REFUSED_BAD_CODE] = "bad_code",
+		[SMS_REFUSED_REPLAY] = "replay",
+		[SMS_REFUSED_MALFORMED_CODE] = "malformed_code",
+		[SMS_REFUSED_AUTH_ERROR] = "auth_error",
+		[SMS_REFUSED_UNSAVED] = "state_unsaved",
+	};
+
+	return (unsigned)r < SMS_REFUSED_COUNT ? names[r] : "?";
+}
+
+static void
+refused(struct oobd *d, enum sms_refusal why)
+{
+	d->sms_refused++;
+	d->counts.sms_refused[why]++;
+}
+
+static enum sms_refusal
+refusal_of(enum auth_result r)
+{
+	switch (r) {
+	case AUTH_LOCKED:
+		return SMS_REFUSED_LOCKED;
+	case AUTH_BAD_CODE:
+		return SMS_REFUSED_BAD_CODE;
+	case AUTH_REPLAY:
+		return SMS_REFUSED_REPLAY;
+	case AUTH_MALFORMED:
+		return SMS_REFUSED_MALFORMED_CODE;
+	case AUTH_OK:
+	case AUTH_UNKNOWN_SENDER:
+	case AUTH_ERROR:
+		break;
+	}
+	return SMS_REFUSED_AUTH_ERROR;
+}
+
 void
 activation_on_sms(struct oobd *d, const struct sms_deliver *sms)
 {
@@ -87,12 +131,12 @@ activation_on_sms(struct oobd *d, const struct sms_deliver *sms)
 	}
 	if (sms->concat.present || sms->encoding == SMS_ENC_8BIT) {
 		log_warnx("sms from %s refused: a command is one plain text message", from);
-		d->sms_refused++;
+		refused(d, SMS_REFUSED_NOT_PLAIN);
 		return;
 	}
 	if (smscmd_parse(sms->text, sms->text_len, &cmd, err, sizeof(err)) != SMSCMD_OK) {
 		log_warnx("sms from %s refused: %s", from, err);
-		d->sms_refused++;
+		refused(d, SMS_REFUSED_COMMAND);
 		return;
 	}
 	bool was_locked = auth_locked(&d->auth, now, NULL);
@@ -101,7 +145,7 @@ activation_on_sms(struct oobd *d, const struct sms_deliver *sms)
 	if (r != AUTH_OK) {
 		log_warnx("sms from %s: %s refused: %s", from, smscmd_verb_name(cmd.verb),
 		    auth_result_name(r));
-		d->sms_refused++;
+		refused(d, refusal_of(r));
 		if (!was_locked)
 			alert_lockout(d, now);
 		return;
@@ -109,7 +153,7 @@ activation_on_sms(struct oobd *d, const struct sms_deliver *sms)
 	if (d->auth.dirty) {
 		log_warnx("sms from %s: %s not run: the auth state could not be saved", from,
 		    smscmd_verb_name(cmd.verb));
-		d->sms_refused++;
+		refused(d, SMS_REFUSED_UNSAVED);
 		return;
 	}
 	d->sms_accepted++;

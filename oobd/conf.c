@@ -8,6 +8,7 @@
 #include <sys/socket.h>		/* AF_INET: FreeBSD's arpa/inet.h does not bring it */
 
 #include "config.h"
+#include "exporter.h"
 #include "oobd.h"
 
 void
@@ -33,6 +34,7 @@ conf_defaults(struct oobd_conf *c)
 	snprintf(c->ssh_path, sizeof(c->ssh_path), "/usr/bin/ssh");
 	snprintf(c->ssh_key, sizeof(c->ssh_key), "/etc/outpost/id_ed25519");
 	snprintf(c->ssh_known_hosts, sizeof(c->ssh_known_hosts), "/etc/outpost/known_hosts");
+	c->metrics_interval = 15;
 	c->ssh_alive_ms = 15000;
 	c->ssh_connect_timeout_ms = 20000;
 	snprintf(c->state_dir, sizeof(c->state_dir), "/var/lib/oobd");
@@ -271,6 +273,9 @@ static const struct cfg_field directives[] = {
 	{ "ssh", CFG_STRING, AT(ssh_path) },
 	{ "ssh-key", CFG_STRING, AT(ssh_key) },
 	{ "ssh-known-hosts", CFG_STRING, AT(ssh_known_hosts) },
+	{ "metrics-listen", CFG_STRING, AT(metrics_listen), .check = exporter_check_listen },
+	{ "metrics-textfile", CFG_STRING, AT(metrics_textfile) },
+	{ "metrics-interval", CFG_DOUBLE, AT(metrics_interval), 1, 3600 },
 	{ "ssh-alive-interval", CFG_DURATION, AT(ssh_alive_ms), 1000, 600000 },
 	{ "ssh-connect-timeout", CFG_DURATION, AT(ssh_connect_timeout_ms), 1000, 300000 },
 	{ "statedir", CFG_STRING, AT(state_dir) },

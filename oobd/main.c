@@ -141,11 +141,15 @@ on_modem_notice(void *arg, enum modem_io_notice n, const char *msg)
 static void
 on_notify_result(const struct notify_result *r, void *arg)
 {
-	(void)arg;
-	if (r->ok)
+	struct oobd *d = arg;
+
+	if (r->ok) {
+		d->counts.pushes_sent++;
 		log_info("notify: %s %s: sent to %s", r->kind, r->event, r->host);
-	else
+	} else {
+		d->counts.pushes_failed++;
 		log_warnx("notify: %s %s: %s", r->kind, r->event, r->error);
+	}
 }
 
 static void
@@ -245,6 +249,7 @@ setup(struct oobd *d)
 		fatalx("console: %s", err);
 	if (control_open(d, err, sizeof(err)) == -1)
 		fatalx("control: %s", err);
+	web_open(d);
 	setup_modem(d);
 }
 
@@ -296,6 +301,7 @@ main(int argc, char **argv)
 
 	uplink_free(d.uplink);		/* stops the tunnel and the link */
 	modem_io_close(d.modem);
+	web_close(&d);
 	control_close(&d);
 	console_server_stop(d.consoles);
 	notify_free(d.notifier);	/* kills the pushes still going */

@@ -78,6 +78,10 @@ struct oobd_conf {
 	char ssh_known_hosts[OOBD_CONF_PATH];
 	int64_t ssh_alive_ms;
 	int64_t ssh_connect_timeout_ms;
+	/* metrics (web.c) */
+	char metrics_listen[64];		/* "ADDR:PORT"; "" no HTTP */
+	char metrics_textfile[OOBD_CONF_PATH];	/* for node_exporter; "" none */
+	double metrics_interval;		/* s between textfile writes */
 	/* files and sockets */
 	char state_dir[OOBD_CONF_PATH];
 	char run_dir[OOBD_CONF_PATH];
@@ -88,7 +92,32 @@ struct oobd_conf {
 	struct console_conf console;
 };
 
+/* Why an SMS from an allowed sender was refused (the metrics' reasons). */
+enum sms_refusal {
+	SMS_REFUSED_NOT_PLAIN,		/* multipart or 8-bit */
+	SMS_REFUSED_COMMAND,		/* not a command */
+	SMS_REFUSED_LOCKED,		/* codes locked after failures */
+	SMS_REFUSED_BAD_CODE,
+	SMS_REFUSED_REPLAY,
+	SMS_REFUSED_MALFORMED_CODE,
+	SMS_REFUSED_AUTH_ERROR,		/* no key, bad window */
+	SMS_REFUSED_UNSAVED,		/* the auth state could not be saved */
+	SMS_REFUSED_COUNT
+};
+const char *sms_refusal_name(enum sms_refusal r);
+
+/* What happened since oobd started, for the metrics (metrics.c). */
+struct oobd_counts {
+	unsigned long sms_refused[SMS_REFUSED_COUNT];
+	unsigned long session_changes;		/* state transitions */
+	unsigned long sessions_up, sessions_failed, session_retries;
+	unsigned long tunnel_starts, tunnel_restarts;
+	unsigned long pushes_sent, pushes_failed;
+	uint64_t link_rx_bytes, link_tx_bytes;	/* of the links gone down */
+};
+
 struct oobd_uplink;		/* uplink.c: link, routes, check, tunnel */
+struct exporter;
 struct jsonw;
 
 struct oobd {
@@ -114,6 +143,9 @@ struct oobd {
 	int sms_queued;
 	int64_t started_ms;			/* monotonic */
 	unsigned long sms_received, sms_ignored, sms_refused, sms_accepted;
+	struct oobd_counts counts;
+	struct exporter *exporter;		/* web.c; NULL: no metrics asked for */
+	ev_timer_id web_timer;
 };
 
 /* conf.c */
@@ -158,6 +190,16 @@ void report_session(struct oobd *d, enum session_report what, const char *reason
 void report_restore(struct oobd *d);
 
 /* control.c */
+/* The link's bytes now (0 when none is up). */
+void uplink_link_bytes(const struct oobd_uplink *u, uint64_t *rx, uint64_t *tx);
+
+/* metrics.c: Prometheus text (promtext.h) into b. */
+struct strbuf;
+void metrics_text(struct oobd *d, struct strbuf *b);
+/* web.c: /metrics and the textfile (exporter.h). */
+void web_open(struct oobd *d);
+void web_close(struct oobd *d);
+
 int control_open(struct oobd *d, char *err, size_t errlen);
 void control_close(struct oobd *d);
 int control_status_json(struct oobd *d, char *buf, size_t len);

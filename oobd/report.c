@@ -81,15 +81,18 @@ report_session(struct oobd *d, enum session_report what, const char *reason)
 	switch (what) {
 	case SESS_REPORT_STATE:
 		log_info("session: %s", reason);
+		d->counts.session_changes++;
 		save_state(d);
 		break;
 	case SESS_REPORT_UP:
+		d->counts.sessions_up++;
 		uplink_tunnel_words(d->uplink, tunnel, sizeof(tunnel));
 		snprintf(text, sizeof(text), "OOBM link up: %s", tunnel);
 		log_info("%s", text);
 		push(d, "up", "OOBM link up", text);
 		break;
 	case SESS_REPORT_RETRY:
+		d->counts.session_retries++;
 		log_warnx("session: attempt %d failed: %s; trying again", d->session.attempt,
 		    reason);
 		break;
@@ -100,6 +103,7 @@ report_session(struct oobd *d, enum session_report what, const char *reason)
 		push(d, "down", "OOBM link down", text);
 		break;
 	case SESS_REPORT_FAILED:
+		d->counts.sessions_failed++;
 		snprintf(text, sizeof(text), "OOBM activation failed: %s", reason);
 		log_warnx("%s", text);
 		outbox_to_owner(d, text);

@@ -437,6 +437,7 @@ spawn_ssh(struct oobd_uplink *u, char *why, size_t whylen)
 	u->ssh = child_spawn(u->d->children, av.argv, NULL, &opts, on_ssh_exit, u, why, whylen);
 	if (u->ssh == NULL)
 		return -1;
+	u->d->counts.tunnel_starts++;
 	log_info("tunnel: ssh to %s@%s:%u started (pid %ld)", u->d->conf.relay_user, relay,
 	    u->d->conf.relay_port, (long)child_pid(u->ssh));
 	return 0;
@@ -494,6 +495,7 @@ tunnel_do(struct oobd_uplink *u, unsigned act)
 		sup_error_words(u, why, sizeof(why));
 		session_tunnel_failed(&u->d->session, now, why);
 	} else if (act & TUNNEL_DO_REPORT_DOWN) {
+		u->d->counts.tunnel_restarts++;
 		sup_error_words(u, why, sizeof(why));
 		session_tunnel_restarting(&u->d->session, now, why);
 	}
@@ -587,15 +589,45 @@ stop_children(struct oobd_uplink *u)
 		stop_link(u);
 }
 
+/* What this link carried goes into the totals once, when it is torn down. */
+static void
+count_link_bytes(struct oobd_uplink *u)
+{
+	uint64_t rx, tx;
+
+	uplink_link_bytes(u, &rx, &tx);
+	u->d->counts.link_rx_bytes += rx;
+	u->d->counts.link_tx_bytes += tx;
+	u->rx0 += rx;
+	u->tx0 += tx;
+}
+
 void
 uplink_teardown(struct oobd_uplink *u)
 {
+	count_link_bytes(u);
 	u->tearing_down = true;
 	stop_children(u);
 	torn_down_check(u);
 }
 
 /* ---- what others see ---- */
+
+void
+uplink_link_bytes(const struct oobd_uplink *u, uint64_t *rx, uint64_t *tx)
+{
+	struct link_iface ifc;
+	char err[LINK_ERRLEN];
+
+	*rx = *tx = 0;
+	if (u == NULL || !u->link_ready ||
+	    link_iface_get(u->d->conf.link_ifname, &ifc, err, sizeof(err)) == -1 || !ifc.exists)
+		return;
+	if (ifc.rx_bytes >= u->rx0)
+		*rx = ifc.rx_bytes - u->rx0;
+	if (ifc.tx_bytes >= u->tx0)
+		*tx = ifc.tx_bytes - u->tx0;
+}
 
 int
 uplink_describe(const struct oobd_uplink *u, char *buf, size_t len)

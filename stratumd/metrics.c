@@ -58,20 +58,6 @@ chrony_mode(const struct source_view *v)
 }
 
 static void
-gauge(struct strbuf *b, const char *name, const char *help, double v)
-{
-	prom_family(b, name, PROM_GAUGE, help);
-	prom_gauge(b, name, NULL, 0, v);
-}
-
-static void
-counter(struct strbuf *b, const char *name, const char *help, uint64_t v)
-{
-	prom_family(b, name, PROM_COUNTER, help);
-	prom_counter(b, name, NULL, 0, v);
-}
-
-static void
 tracking(struct stratumd *sd, struct strbuf *b, const struct disc_status *st,
     const struct ntp_server_state *ns)
 {
@@ -86,20 +72,20 @@ tracking(struct stratumd *sd, struct strbuf *b, const struct disc_status *st,
 	info[2] = (struct prom_label){ "tracking_refid", refhex };
 	prom_family(b, "chrony_tracking_info", PROM_GAUGE, "What the clock follows (refid in hex).");
 	prom_gauge(b, "chrony_tracking_info", info, 3, 1);
-	gauge(b, "chrony_tracking_last_offset_seconds",
+	prom_single_gauge(b, "chrony_tracking_last_offset_seconds",
 	    "Offset of the local clock at the last update (positive: ahead).", st->offset);
-	gauge(b, "chrony_tracking_rms_offset_seconds",
+	prom_single_gauge(b, "chrony_tracking_rms_offset_seconds",
 	    "RMS of the recent offsets about the fitted line.", st->jitter);
-	gauge(b, "chrony_tracking_reference_timestamp_seconds",
+	prom_single_gauge(b, "chrony_tracking_reference_timestamp_seconds",
 	    "When the clock was last corrected (Unix time).", ts_to_double(ns->reference));
-	gauge(b, "chrony_tracking_remote_reference",
+	prom_single_gauge(b, "chrony_tracking_remote_reference",
 	    "1 while a source steers the clock, 0 in holdover or unsynchronised.",
 	    steer != NULL ? 1 : 0);
-	gauge(b, "chrony_tracking_stratum", "The stratum clients are told.",
+	prom_single_gauge(b, "chrony_tracking_stratum", "The stratum clients are told.",
 	    ns->synchronised ? ns->stratum : 16);
-	gauge(b, "chrony_tracking_root_delay_seconds",
+	prom_single_gauge(b, "chrony_tracking_root_delay_seconds",
 	    "Root delay clients are told.", ns->root_delay);
-	gauge(b, "chrony_tracking_root_dispersion_seconds",
+	prom_single_gauge(b, "chrony_tracking_root_dispersion_seconds",
 	    "Root dispersion clients are told.", ns->root_dispersion);
 }
 
@@ -195,20 +181,20 @@ serverstats(struct stratumd *sd, struct strbuf *b)
 {
 	const struct ntps_stats *s = &sd->server.stats;
 
-	counter(b, "chrony_serverstats_ntp_packets_received_total",
+	prom_single_counter(b, "chrony_serverstats_ntp_packets_received_total",
 	    "NTP requests received.", s->received);
-	counter(b, "chrony_serverstats_ntp_packets_dropped_total",
+	prom_single_counter(b, "chrony_serverstats_ntp_packets_dropped_total",
 	    "NTP requests dropped by the rate limit.", s->rate_dropped);
-	counter(b, "chrony_serverstats_command_packets_received_total",
+	prom_single_counter(b, "chrony_serverstats_command_packets_received_total",
 	    "Mode 6 (ntpq) requests received.", s->control);
-	counter(b, "chrony_serverstats_command_packets_dropped_total",
+	prom_single_counter(b, "chrony_serverstats_command_packets_dropped_total",
 	    "Mode 6 requests dropped by query-ratelimit.", sd->query_limited);
-	counter(b, "stratumd_ntp_replies_total", "NTP answers sent.", s->replied);
-	counter(b, "stratumd_ntp_kod_sent_total", "Kiss-o'-death answers (RATE) sent.",
+	prom_single_counter(b, "stratumd_ntp_replies_total", "NTP answers sent.", s->replied);
+	prom_single_counter(b, "stratumd_ntp_kod_sent_total", "Kiss-o'-death answers (RATE) sent.",
 	    s->kod_sent);
-	counter(b, "stratumd_ntp_denied_total", "Requests refused by the access list.",
+	prom_single_counter(b, "stratumd_ntp_denied_total", "Requests refused by the access list.",
 	    s->denied);
-	counter(b, "stratumd_ntp_malformed_total", "Packets that were not NTP.", s->malformed);
+	prom_single_counter(b, "stratumd_ntp_malformed_total", "Packets that were not NTP.", s->malformed);
 }
 
 static double
@@ -224,31 +210,31 @@ receiver(struct stratumd *sd, struct strbuf *b)
 	double delay;
 	bool calibrated = refclock_delay(&g->rc, &delay);
 
-	gauge(b, "stratumd_gps_open", "1 while the receiver's serial port is open.",
+	prom_single_gauge(b, "stratumd_gps_open", "1 while the receiver's serial port is open.",
 	    g->open);
-	gauge(b, "stratumd_gps_fix_valid", "1 while RMC says the fix is valid (A).",
+	prom_single_gauge(b, "stratumd_gps_fix_valid", "1 while RMC says the fix is valid (A).",
 	    g->fix_status == 'A');
-	gauge(b, "stratumd_gps_fix_quality", "GGA's fix quality (0: none).",
+	prom_single_gauge(b, "stratumd_gps_fix_quality", "GGA's fix quality (0: none).",
 	    g->quality);
-	gauge(b, "stratumd_gps_satellites", "Satellites in use (GGA; -1 unknown).",
+	prom_single_gauge(b, "stratumd_gps_satellites", "Satellites in use (GGA; -1 unknown).",
 	    g->sats);
-	counter(b, "stratumd_nmea_sentences_total", "NMEA sentences accepted.",
+	prom_single_counter(b, "stratumd_nmea_sentences_total", "NMEA sentences accepted.",
 	    g->nmea_sentences);
-	counter(b, "stratumd_nmea_rejected_total", "NMEA sentences rejected.", g->nmea_rejected);
-	gauge(b, "stratumd_nmea_last_sentence_age_seconds",
+	prom_single_counter(b, "stratumd_nmea_rejected_total", "NMEA sentences rejected.", g->nmea_rejected);
+	prom_single_gauge(b, "stratumd_nmea_last_sentence_age_seconds",
 	    "Seconds since the last NMEA sentence (-1: none).",
 	    age_s(g->last_nmea, g->nmea_sentences > 0));
-	gauge(b, "stratumd_nmea_delay_seconds",
+	prom_single_gauge(b, "stratumd_nmea_delay_seconds",
 	    "The calibrated delay from the second to its NMEA burst (NaN: not yet).",
 	    calibrated ? delay : NAN);
-	gauge(b, "stratumd_nmea_delay_measurements",
+	prom_single_gauge(b, "stratumd_nmea_delay_measurements",
 	    "PPS-timed measurements in the calibration.", g->rc.ncal);
-	counter(b, "stratumd_pps_edges_total", "PPS edges received.", g->pps_edges);
-	counter(b, "stratumd_pps_used_total", "PPS edges that became samples.",
+	prom_single_counter(b, "stratumd_pps_edges_total", "PPS edges received.", g->pps_edges);
+	prom_single_counter(b, "stratumd_pps_used_total", "PPS edges that became samples.",
 	    g->rc.n_pps_used);
-	counter(b, "stratumd_pps_unlocked_total", "PPS edges without a second to number them.",
+	prom_single_counter(b, "stratumd_pps_unlocked_total", "PPS edges without a second to number them.",
 	    g->rc.n_pps_unlocked);
-	gauge(b, "stratumd_pps_last_edge_age_seconds",
+	prom_single_gauge(b, "stratumd_pps_last_edge_age_seconds",
 	    "Seconds since the last PPS edge (-1: none).", age_s(g->last_pps, g->pps_edges > 0));
 }
 
@@ -262,32 +248,32 @@ discipline(struct stratumd *sd, struct strbuf *b, const struct disc_status *st,
 	prom_family(b, "stratumd_clock_state_info", PROM_GAUGE,
 	    "The discipline's state: startup, locked, holdover, unsynchronised.");
 	prom_gauge(b, "stratumd_clock_state_info", state, 1, 1);
-	gauge(b, "stratumd_synchronised", "1 while clients are told we are synchronised.",
+	prom_single_gauge(b, "stratumd_synchronised", "1 while clients are told we are synchronised.",
 	    ns->synchronised);
-	gauge(b, "stratumd_clock_frequency_ratio",
+	prom_single_gauge(b, "stratumd_clock_frequency_ratio",
 	    "The frequency correction in force (1e-6 is 1 ppm).", st->freq_ppm * 1e-6);
-	gauge(b, "stratumd_clock_frequency_error_ratio",
+	prom_single_gauge(b, "stratumd_clock_frequency_error_ratio",
 	    "Standard error of the frequency correction.", st->skew_ppm * 1e-6);
-	gauge(b, "stratumd_clock_wander_ratio",
+	prom_single_gauge(b, "stratumd_clock_wander_ratio",
 	    "RMS of the frequency's changes between updates (ntpd's clk_wander).",
 	    st->wander_ppm * 1e-6);
-	gauge(b, "stratumd_clock_error_bound_seconds",
+	prom_single_gauge(b, "stratumd_clock_error_bound_seconds",
 	    "Error bound of the offset, grown since the last update.", st->error);
-	counter(b, "stratumd_clock_updates_total", "Samples the discipline accepted.", st->updates);
-	counter(b, "stratumd_clock_outliers_total", "Samples it set aside as outliers.",
+	prom_single_counter(b, "stratumd_clock_updates_total", "Samples the discipline accepted.", st->updates);
+	prom_single_counter(b, "stratumd_clock_outliers_total", "Samples it set aside as outliers.",
 	    st->outliers);
-	counter(b, "stratumd_clock_steps_total", "Steps of the clock.", st->steps);
-	gauge(b, "stratumd_leap_status",
+	prom_single_counter(b, "stratumd_clock_steps_total", "Steps of the clock.", st->steps);
+	prom_single_gauge(b, "stratumd_leap_status",
 	    "Leap indicator clients are told: 0 none, 1 insert, 2 delete, 3 unsynchronised.",
 	    ns->leap);
-	gauge(b, "stratumd_selection_sources", "Sources configured or found.", ss->n);
-	gauge(b, "stratumd_selection_fit_sources", "Sources fit for selection.",
+	prom_single_gauge(b, "stratumd_selection_sources", "Sources configured or found.", ss->n);
+	prom_single_gauge(b, "stratumd_selection_fit_sources", "Sources fit for selection.",
 	    ss->sel.nfit);
-	gauge(b, "stratumd_selection_truechimers", "Sources that agree.",
+	prom_single_gauge(b, "stratumd_selection_truechimers", "Sources that agree.",
 	    ss->sel.ntrue);
-	gauge(b, "stratumd_selection_survivors", "Sources that survived clustering.",
+	prom_single_gauge(b, "stratumd_selection_survivors", "Sources that survived clustering.",
 	    ss->sel.nsurvivors);
-	gauge(b, "stratumd_uptime_seconds", "Seconds since stratumd started.",
+	prom_single_gauge(b, "stratumd_uptime_seconds", "Seconds since stratumd started.",
 	    age_s(sd->started, true));
 }
 

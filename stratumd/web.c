@@ -14,21 +14,11 @@ build(void *arg, struct strbuf *b)
 	metrics_text(arg, b);
 }
 
-static void
-note(void *arg, bool warning, const char *msg)
-{
-	(void)arg;
-	if (warning)
-		log_warnx("%s", msg);
-	else
-		log_info("%s", msg);
-}
-
 void
 web_open(struct stratumd *sd)
 {
 	const struct exporter_conf ec = { sd->conf.metrics_listen, sd->conf.metrics_textfile,
-		sd->conf.metrics_interval, build, note, sd };
+		sd->conf.metrics_interval, build, log_note, sd };
 
 	if (sd->conf.metrics_listen[0] == '\0' && sd->conf.metrics_textfile[0] == '\0')
 		return;

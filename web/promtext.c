@@ -142,3 +142,17 @@ prom_counter(struct strbuf *b, const char *name, const struct prom_label *labels
 	strbuf_adds(b, num);
 	strbuf_addc(b, '\n');
 }
+
+void
+prom_single_gauge(struct strbuf *b, const char *name, const char *help, double value)
+{
+	prom_family(b, name, PROM_GAUGE, help);
+	prom_gauge(b, name, NULL, 0, value);
+}
+
+void
+prom_single_counter(struct strbuf *b, const char *name, const char *help, uint64_t value)
+{
+	prom_family(b, name, PROM_COUNTER, help);
+	prom_counter(b, name, NULL, 0, value);
+}

@@ -41,6 +41,10 @@ void prom_gauge(struct strbuf *b, const char *name, const struct prom_label *lab
 void prom_counter(struct strbuf *b, const char *name, const struct prom_label *labels,
     size_t nlabels, uint64_t value);
 
+/* A family of one sample without labels: HELP, TYPE and the sample. */
+void prom_single_gauge(struct strbuf *b, const char *name, const char *help, double value);
+void prom_single_counter(struct strbuf *b, const char *name, const char *help, uint64_t value);
+
 /* The checks prom_* make, for tests and callers that build names. */
 bool prom_valid_metric_name(const char *name);
 bool prom_valid_label_name(const char *name);

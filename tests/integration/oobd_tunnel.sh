@@ -10,6 +10,18 @@
 . "$(dirname "$0")/oobd_lib.sh"
 
 start_world
+# oobd's metrics, read from inside the box (metrics-listen is its loopback);
+# promtool (Debian's prometheus) checks them.
+command -v promtool >/dev/null || sh "$OUTPOST_TOP/scripts/deps.sh" check >/dev/null
+MPORT=9124
+echo "metrics-listen 127.0.0.1:$MPORT" >>"$T/oobd.conf"
+metrics_get() {
+	in_box python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5).read().decode())' \
+	    "$MPORT" >"$T/metrics.txt" 2>"$T/metrics.err"
+}
+metric() { grep -E "^$1(\{[^}]*${2:-}[^}]*\})? " "$T/metrics.txt" | head -n 1 | awk '{ print $NF }'; }
+at_least() { awk -v x="$1" -v m="$2" 'BEGIN { exit !(x != "" && x + 0 >= m) }'; }
 start_oobd || { not_ok "oobd starts and answers on its control socket"; sed 's/^/# /' "$T/oobd.log"; done_testing; }
 ok "oobd starts and answers on its control socket (state idle)"
 check "the modem is ready" wait_for 15 modem_ready
@@ -59,6 +71,24 @@ check "a wrong code is refused" wait_for 10 grep -q "DOWN refused: bad code" "$T
 expect_eq "none of them was accepted" "$ACC" "$(field sms accepted)"
 check "the session is still up" state_is up
 
+# --- the metrics, while up, against what happened
+check "metrics: /metrics answers inside the box" metrics_get
+promtool check metrics <"$T/metrics.txt" >"$T/promtool.out" 2>&1
+check "metrics: promtool check metrics finds no problem" test $? -eq 0 -a ! -s "$T/promtool.out"
+sed 's/^/# promtool: /' "$T/promtool.out" | head -5
+expect_eq "metrics: the session is up" 1 "$(metric oobd_session_state_info 'state="up"')"
+expect_eq "metrics: it came up once" 1 "$(metric oobd_sessions_up_total)"
+check "metrics: a tunnel was started" at_least "$(metric oobd_tunnel_starts_total)" 1
+expect_eq "metrics: one replay refused" 1 "$(metric oobd_sms_refused_total 'reason="replay"')"
+expect_eq "metrics: one bad code refused" 1 "$(metric oobd_sms_refused_total 'reason="bad_code"')"
+expect_eq "metrics: one unknown sender ignored" 1 "$(metric oobd_sms_ignored_total)"
+check "metrics: the 'up' push counted as sent" at_least "$(metric oobd_pushes_sent_total)" 1
+check "metrics: the link carried bytes (the owner's ssh)" \
+	at_least "$(metric oobd_link_receive_bytes_total)" 1000
+expect_eq "metrics: the signal is the status's" "$(field modem rssi)" "$(metric oobd_modem_signal_rssi)"
+expect_eq "metrics: the modem is registered" 1 "$(metric oobd_modem_registered)"
+RX_UP=$(metric oobd_link_receive_bytes_total)
+
 # --- STATUS by SMS
 STATUS_CODE=$(code_at $((NOW + 30)))	# one step ahead: accepted (window)
 sms $OWNER "$STATUS_CODE status" >/dev/null
@@ -84,6 +114,14 @@ check "three wrong codes lock SMS commands" wait_for 15 field_is sms locked true
 sms $OWNER "$(code_at $((NEXT + 30))) UP" >/dev/null
 check "a right code is refused while locked" wait_for 10 grep -q "UP refused: locked" "$T/oobd.log"
 check "and nothing comes up" state_is idle
+metrics_get
+expect_eq "metrics: locked" 1 "$(metric oobd_auth_locked)"
+expect_eq "metrics: the right code refused as locked" 1 \
+	"$(metric oobd_sms_refused_total 'reason="locked"')"
+expect_eq "metrics: four bad codes in all" 4 "$(metric oobd_sms_refused_total 'reason="bad_code"')"
+expect_eq "metrics: idle again" 1 "$(metric oobd_session_state_info 'state="idle"')"
+check "metrics: the link's bytes are kept after it went down ($RX_UP before)" \
+	at_least "$(metric oobd_link_receive_bytes_total)" "${RX_UP:-1}"
 
 # --- the state survives a restart: the lockout is still there
 stop_pid "$OOBD"

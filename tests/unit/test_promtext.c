@@ -38,6 +38,21 @@ test_family_and_samples(void **state)
 }
 
 static void
+test_single(void **state)
+{
+	char buf[256];
+	struct strbuf b;
+
+	(void)state;
+	strbuf_init(&b, buf, sizeof(buf));
+	prom_single_gauge(&b, "g_seconds", "A gauge.", 2.5);
+	prom_single_counter(&b, "c_total", "A counter.", 7);
+	assert_false(b.overflow);
+	assert_string_equal(buf, "# HELP g_seconds A gauge.\n# TYPE g_seconds gauge\ng_seconds 2.5\n"
+				 "# HELP c_total A counter.\n# TYPE c_total counter\nc_total 7\n");
+}
+
+static void
 test_escaping(void **state)
 {
 	static const struct prom_label l[] = { { "path", "C:\\DIR\\FILE.TXT" },
@@ -146,6 +161,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_family_and_samples),
+		cmocka_unit_test(test_single),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_names),
