@@ -898,7 +898,6 @@ sources_view(const struct stratumd *sd, int i, struct source_view *v)
 	v->reach = ntp ? s->assoc.reach : s->rreach;
 	v->poll = ntp ? assoc_poll_interval(&s->assoc) : fp_pow2(REFSOURCE_POLL);
 	v->when = last >= 0 ? now - last : -1;
-	v->have_sample = f->t >= 0;
 	v->offset = f->t >= 0 ? f->offset : 0;
 	v->delay = f->t >= 0 ? f->delay : 0;
 	v->jitter = f->t >= 0 ? f->jitter : 0;

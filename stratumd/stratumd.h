@@ -194,7 +194,6 @@ struct source_view {
 	int reach;
 	double poll;                /* s */
 	double when;                /* s since its last sample; -1 none */
-	bool have_sample;
 	double offset, delay, jitter, dispersion; /* s; offset reference - local */
 };
 
