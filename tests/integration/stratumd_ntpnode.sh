@@ -147,7 +147,7 @@ client_accepts() {
 
 # ---- (a) everything up ----
 start_node
-if wait_for 60 tally_is "127.0.0.15" x; then
+if wait_for 90 tally_is "127.0.0.15" x; then
 	ok "(a) the 62 ms server is a falseticker (x)"
 else
 	not_ok "(a) the 62 ms server is a falseticker (x)"
@@ -159,7 +159,7 @@ rows=$(echo "$table" | tail -n +3)
 expect_eq "(a) ntpq -pn lists eight associations" 8 "$(echo "$rows" | wc -l)"
 expect_eq "(a) in configuration order" "PPS(0) GPS_NMEA(0) 127.0.0.11 127.0.0.12 127.0.0.13 127.0.0.14 127.0.0.15 127.0.0.16" \
     "$(echo "$rows" | cut -c2- | awk '{ printf "%s%s", (NR > 1 ? " " : ""), $1 }')"
-if wait_for 30 tally_is "PPS(0)" o; then ok "(a) PPS is the pps peer (o)"; else not_ok "(a) PPS is the pps peer (o) ($(row 'PPS(0)'))"; fi
+if wait_for 90 tally_is "PPS(0)" o; then ok "(a) PPS is the pps peer (o)"; else not_ok "(a) PPS is the pps peer (o) ($(row 'PPS(0)'))"; fi
 # outpost peers reads the same table without ntpq: tally, remote, refid,
 # stratum, type and reach agree (the numbers move between two reads).
 cols() { awk 'NR > 2 { print substr($0, 1, 1) " " substr($0, 2, 16) " " $2 " " $3 " " $4 " " $7 }'; }
@@ -191,12 +191,12 @@ case "$(row 127.0.0.16)" in
 *) not_ok "(a) the peer is shown as symmetric (type s) ($(row 127.0.0.16))" ;;
 esac
 peer_reached() { row 127.0.0.16 | awk '{ exit !($7 != "0") }'; }
-if wait_for 30 peer_reached; then
+if wait_for 90 peer_reached; then
 	ok "(a) the peer answers in symmetric mode (reach $(row 127.0.0.16 | awk '{print $7}'))"
 else
 	not_ok "(a) the peer answers in symmetric mode ($(row 127.0.0.16))"
 fi
-if wait_for 60 answer_has "stratum=1 refid=PPS"; then
+if wait_for 90 answer_has "stratum=1 refid=PPS"; then
 	ok "(a) clients are told stratum 1, refid PPS"
 else
 	not_ok "(a) clients are told stratum 1, refid PPS ($(answer))"
@@ -242,7 +242,7 @@ check "(a) peerstats has lines for servers and refclocks" \
 # NMEA alone is milliseconds noisy: the servers are better, and the prefer
 # one steers (ntpd does the same: its NMEA driver is a cluster outlier).
 sim pps stop >/dev/null
-if wait_for 40 answer_has "stratum=2 refid=127.0.0.13"; then
+if wait_for 90 answer_has "stratum=2 refid=127.0.0.13"; then
 	ok "(a2) PPS stopped: the prefer server steers, clients see stratum 2 and its address"
 else
 	not_ok "(a2) PPS stopped: the prefer server steers ($(answer))"
@@ -257,7 +257,7 @@ esac
 if client_accepts; then ok "(a2) chronyd -Q takes our time at stratum 2"
 else not_ok "(a2) chronyd -Q takes our time at stratum 2 ($(answer))"; fi
 sim pps start >/dev/null
-if wait_for 60 answer_has "stratum=1 refid=PPS"; then
+if wait_for 90 answer_has "stratum=1 refid=PPS"; then
 	ok "(a2) PPS back: clients see stratum 1, refid PPS again"
 else
 	not_ok "(a2) PPS back: clients see stratum 1, refid PPS again ($(answer))"
@@ -267,14 +267,14 @@ else not_ok "(a2) chronyd -Q takes our time again ($(answer))"; fi
 
 # ---- (b) a server stops answering, then comes back ----
 kill -STOP "$(chrony_pid 12)"
-if wait_for 40 tally_is 127.0.0.12 ' '; then
+if wait_for 90 tally_is 127.0.0.12 ' '; then
 	ok "(b) a stopped server is dropped (reach $(row 127.0.0.12 | awk '{print $7}'))"
 else
 	not_ok "(b) a stopped server is dropped ($(row 127.0.0.12))"
 fi
 kill -CONT "$(chrony_pid 12)"
 truechimer() { case "$(tally "$1")" in '+' | '-' | '*') return 0 ;; esac; return 1; }
-if wait_for 40 truechimer 127.0.0.12; then
+if wait_for 90 truechimer 127.0.0.12; then
 	ok "(b) after SIGCONT it is used again ($(tally 127.0.0.12))"
 else
 	not_ok "(b) after SIGCONT it is used again ($(row 127.0.0.12))"
@@ -283,12 +283,15 @@ stop_node
 
 # ---- (c) a receiver 50 ms wrong: outvoted ----
 start_node --pps-offset 0.05
-if wait_for 60 tally_is "PPS(0)" x; then
+# Each step waits for the state it needs (up to 90 s: on a loaded machine
+# the upstream chronyds answer and the selection settles late), never for
+# a time.
+if wait_for 90 tally_is "PPS(0)" x; then
 	ok "(c) a receiver 50 ms off is a falseticker"
 else
 	not_ok "(c) a receiver 50 ms off is a falseticker"; ntpq -pn 127.0.0.1 | sed 's/^/# /'
 fi
-if wait_for 30 answer_has "stratum=2 refid=127.0.0.1"; then
+if wait_for 90 answer_has "stratum=2 refid=127.0.0.1"; then
 	ok "(c) clients are told stratum 2 and a server's address ($(answer))"
 else
 	not_ok "(c) clients are told stratum 2 and a server's address ($(answer))"
@@ -304,7 +307,7 @@ for n in 11 12 13 14 15; do kill -STOP "$(chrony_pid $n)"; done
 grep -v -E '^(gps|pps-socket)' "$T/stratumd.conf" >"$T/peer-only.conf"
 spawn ip netns exec "$NS" stratumd -d -x -f "$T/peer-only.conf" 2>>"$T/stratumd.log"
 sd_pid=$LAST_PID
-if wait_for 60 answer_has "stratum=4"; then
+if wait_for 90 answer_has "stratum=4"; then
 	ok "(d) servers gone: the peer steers, clients see its stratum + 1 ($(answer))"
 else
 	not_ok "(d) servers gone: the peer steers, clients see its stratum + 1 ($(answer))"
@@ -313,7 +316,7 @@ fi
 if client_accepts; then ok "(d) chronyd -Q takes the peer's time from us"
 else not_ok "(d) chronyd -Q takes the peer's time from us ($(answer))"; fi
 kill -STOP "$(chrony_pid 16)"
-if wait_for 40 grep -q 'no source to follow' "$T/stratumd.log"; then
+if wait_for 90 grep -q 'no source to follow' "$T/stratumd.log"; then
 	ok "(d) nothing left: stratumd says so and holds over"
 else
 	not_ok "(d) nothing left: stratumd says so and holds over"
@@ -321,7 +324,7 @@ fi
 # The loop calls it holdover once samples have been missing for three
 # sample intervals; clients are answered as before, with a growing
 # root dispersion.
-if wait_for 60 st_is sync.state holdover; then
+if wait_for 90 st_is sync.state holdover; then
 	ok "(d) the loop goes into holdover"
 else
 	not_ok "(d) the loop goes into holdover ($(st sync.state))"
@@ -344,15 +347,15 @@ stop_pid "$sd_pid"
 spawn ip netns exec "$NS" stratumd -d -x -f "$T/pool.conf" 2>>"$T/pool.log"
 sd_pid=$LAST_PID
 members() { ntpq -pn 127.0.0.1 | awk 'NR > 2 { print substr($0, 2, 15) }' | tr -d ' ' | sort | tr '\n' ' '; }
-if wait_for 30 sh -c "[ \$(grep -c 'pool pool.test: member' '$T/pool.log') -ge 3 ]"; then
+if wait_for 90 sh -c "[ \$(grep -c 'pool pool.test: member' '$T/pool.log') -ge 3 ]"; then
 	ok "(e) the pool's name gives three members ($(members))"
 else
 	not_ok "(e) the pool's name gives three members"; tail -5 "$T/pool.log" | sed 's/^/# /'
 fi
 first=$(grep -m1 -o 'member 127.0.0.1[1-4]' "$T/pool.log" | cut -d' ' -f2)
 kill -STOP "$(chrony_pid "${first##*.}")"
-if wait_for 60 grep -q "pool member $first dropped" "$T/pool.log" &&
-    wait_for 30 sh -c "[ \$(grep -c 'pool pool.test: member' '$T/pool.log') -ge 4 ]"; then
+if wait_for 90 grep -q "pool member $first dropped" "$T/pool.log" &&
+    wait_for 90 sh -c "[ \$(grep -c 'pool pool.test: member' '$T/pool.log') -ge 4 ]"; then
 	ok "(e) a member that stops answering is replaced by the fourth address ($(members))"
 else
 	not_ok "(e) a member that stops answering is replaced"; tail -8 "$T/pool.log" | sed 's/^/# /'
